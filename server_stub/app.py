@@ -1,0 +1,46 @@
+"""The stub's FastAPI app factory."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from familycard import __version__
+
+from .backends import control
+from .config import StubConfig, load_config
+from .errors import install_error_handlers
+from .routes import auth, clerk, links, portal, profile
+from .routes import control as control_routes
+from .state import StubState
+from .store import Store
+
+__all__ = ["create_app"]
+
+
+def create_app(
+    *, config: StubConfig | None = None, db: str = ":memory:", seed: str | None = None
+) -> FastAPI:
+    """A stub serving every configured tenant at `/<tenant>`, with its control API at `/_stub`.
+
+    `db` is a SQLite file, or `:memory:`; `seed` loads demo data (`demo`) into an empty store.
+    """
+    store = Store(db)
+    state = StubState(config=config or load_config(), store=store)
+    app = FastAPI(
+        title="familycard stub",
+        version=__version__,
+        description="Plays the family-services portals of DOMAIN.md for scripts and CI.",
+    )
+    app.state.stub = state
+    install_error_handlers(app)
+    for module in (portal, auth, profile, clerk):
+        app.include_router(module.router, prefix="/{tenant}/v1")
+    app.include_router(links.router, prefix="/{tenant}")
+    app.include_router(control_routes.router)
+    empty = store.one("SELECT 1 FROM accounts LIMIT 1") is None and (
+        store.one("SELECT 1 FROM enrolments LIMIT 1") is None
+    )
+    if empty:
+        with store.transaction():
+            control.start(state, seed)
+    return app

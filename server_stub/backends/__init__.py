@@ -1,0 +1,1 @@
+"""The stub's rules and state, one module per area; routes only parse and call these."""

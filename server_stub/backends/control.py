@@ -1,0 +1,69 @@
+"""The control API's work: reset, seeds, outbox."""
+
+from __future__ import annotations
+
+import json
+
+from familycard import Faults, InvalidInput, OutboxMessage
+
+from ..state import Portal, StubState
+from . import accounts
+
+__all__ = ["outbox", "reset", "start"]
+
+
+def _portals(stub: StubState) -> list[Portal]:
+    return [
+        Portal(tenant=tenant, state=stub, url=f"http://stub/{tenant.slug}")
+        for tenant in stub.config.tenants.values()
+    ]
+
+
+def start(stub: StubState, seed: str | None) -> None:
+    """What a fresh stub holds: accounts of other services, and a seed if asked."""
+    for portal in _portals(stub):
+        accounts.create_preexisting_accounts(portal)
+    if seed:
+        from ..seeds import load_seed
+
+        load_seed(stub, seed)
+
+
+def reset(stub: StubState, seed: str | None) -> None:
+    """Empty everything and start again (inside the request's transaction)."""
+    if seed is not None and seed not in ("", "demo"):
+        raise InvalidInput(f"unknown seed {seed!r} (known: demo)", code="unknown_seed")
+    stub.store.execute("PRAGMA defer_foreign_keys = ON")
+    for table in ("sessions", "links", "elevation_codes", "idempotency", "outbox"):
+        stub.store.execute(f"DELETE FROM {table}")
+    for table in ("accounts", "enrolments"):
+        stub.store.execute(f"DELETE FROM {table}")
+    stub.clock.reset()
+    stub.faults.replace(Faults())
+    start(stub, seed or None)
+
+
+def outbox(stub: StubState, *, to: str | None, tenant: str | None) -> list[OutboxMessage]:
+    """E-mails, oldest first, optionally to one address or from one tenant."""
+    sql = "SELECT * FROM outbox WHERE 1 = 1"
+    params: list[str] = []
+    if to:
+        sql += " AND lower(to_addr) = lower(?)"
+        params.append(to)
+    if tenant:
+        sql += " AND tenant = ?"
+        params.append(tenant)
+    rows = stub.store.all(sql + " ORDER BY id", params)
+    return [
+        OutboxMessage(
+            id=r["id"],
+            tenant=r["tenant"],
+            to=r["to_addr"],
+            subject=r["subject"],
+            kind=r["kind"],
+            body=r["body"],
+            data=json.loads(r["data"]),
+            sent_at=r["sent_at"],
+        )
+        for r in rows
+    ]

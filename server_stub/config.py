@@ -1,0 +1,97 @@
+"""The stub's configuration: tenants and their policies, from plain TOML files.
+
+`tenants/*.toml` beside this module ship one tenant per portal kind; a user can
+copy the folder, change it, and start the stub with `--config DIR`.  `stub.toml`
+in the same folder holds what is not per tenant (the clerk key, the anti-bot answer).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from familycard.models.portal import PortalInfo
+from familycard.rules.accounts import ENROLMENT_COLUMNS, REGISTRATION_FIELDS
+
+__all__ = ["DEFAULT_CONFIG_DIR", "StubConfig", "Tenant", "load_config"]
+
+DEFAULT_CONFIG_DIR = Path(__file__).parent / "tenants"
+
+
+@dataclass(frozen=True)
+class Tenant:
+    """One portal of the stub."""
+
+    slug: str
+    kind: str
+    name: str
+    currency: str
+    timezone: str
+    features: tuple[str, ...]
+    policy: dict[str, Any]
+    #: Accounts that already exist elsewhere (pagoinrete: the ministry's other service).
+    preexisting_accounts: tuple[dict[str, str], ...] = ()
+
+    def info(self) -> PortalInfo:
+        """What `GET /v1/portal` answers."""
+        return PortalInfo(
+            tenant=self.slug,
+            kind=self.kind,
+            name=self.name,
+            currency=self.currency,
+            timezone=self.timezone,
+            features=list(self.features),
+            policy=self.policy,
+            registration_fields=list(REGISTRATION_FIELDS[self.kind]),
+            enrolment_columns=list(ENROLMENT_COLUMNS[self.kind]),
+        )
+
+    def number(self, name: str) -> int:
+        """An integer of the policy."""
+        return int(self.policy[name])
+
+
+@dataclass(frozen=True)
+class StubConfig:
+    """Everything the stub is configured with."""
+
+    tenants: dict[str, Tenant]
+    clerk_key: str = "stub-clerk-key"
+    captcha_answer: str = "stub"
+    #: scrypt cost; lower it only for tests.
+    scrypt_n: int = 2**14
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def load_config(directory: Path | None = None, *, scrypt_n: int | None = None) -> StubConfig:
+    """Read `stub.toml` and every `*.toml` tenant file of a folder."""
+    folder = directory or DEFAULT_CONFIG_DIR
+    tenants: dict[str, Tenant] = {}
+    for path in sorted(folder.glob("*.toml")):
+        if path.name == "stub.toml":
+            continue
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        tenant = Tenant(
+            slug=raw["slug"],
+            kind=raw["kind"],
+            name=raw["name"],
+            currency=raw["currency"],
+            timezone=raw["timezone"],
+            features=tuple(raw.get("features", [])),
+            policy=dict(raw.get("policy", {})),
+            preexisting_accounts=tuple(raw.get("preexisting_accounts", [])),
+        )
+        if tenant.kind not in REGISTRATION_FIELDS:
+            raise ValueError(f"{path}: unknown portal kind {tenant.kind!r}")
+        tenants[tenant.slug] = tenant
+    stub_file = folder / "stub.toml"
+    settings = tomllib.loads(stub_file.read_text(encoding="utf-8")) if stub_file.exists() else {}
+    return StubConfig(
+        tenants=tenants,
+        clerk_key=str(settings.get("clerk_key", "stub-clerk-key")),
+        captcha_answer=str(settings.get("captcha_answer", "stub")),
+        scrypt_n=scrypt_n or int(settings.get("scrypt_n", 2**14)),
+        extra=settings,
+    )

@@ -1,0 +1,77 @@
+"""`/_stub/...`: the control API for tests, CI and `familycard stub ...`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter
+
+from familycard import ClockState, Faults, InvalidInput, OutboxMessage
+from familycard.models._base import WireModel
+
+from ..backends import control
+from ..clock import parse_duration
+from ..deps import StubDep
+from ..transactions import ControlRoute
+
+router = APIRouter(prefix="/_stub", route_class=ControlRoute, tags=["stub control"])
+
+
+class ResetRequest(WireModel):
+    """`POST /_stub/reset`."""
+
+    seed: str | None = None
+    """A seed to load after emptying (`demo`)."""
+
+
+class ClockChange(WireModel):
+    """`POST /_stub/clock`: either `set` or `advance`."""
+
+    set: datetime | None = None
+    """Freeze the clock at this instant (ISO 8601 with offset)."""
+    advance: str | None = None
+    """Move the clock forward by a duration (`30m`, `72h`, `2d`)."""
+
+
+@router.post("/reset")
+def reset(stub: StubDep, body: ResetRequest) -> dict[str, str]:
+    """Empty every tenant, clear faults, let the clock run free; load a seed if asked."""
+    control.reset(stub, body.seed)
+    return {"status": "reset", "seed": body.seed or ""}
+
+
+@router.get("/clock")
+def get_clock(stub: StubDep) -> ClockState:
+    """The clock."""
+    return ClockState(now=stub.clock.now(), frozen=stub.clock.frozen)
+
+
+@router.post("/clock")
+def change_clock(stub: StubDep, body: ClockChange) -> ClockState:
+    """Set or advance the clock."""
+    if (body.set is None) == (body.advance is None):
+        raise InvalidInput("give exactly one of 'set' and 'advance'", code="invalid_request")
+    if body.set is not None:
+        stub.clock.set(body.set)
+    else:
+        stub.clock.advance(parse_duration(body.advance or ""))
+    return ClockState(now=stub.clock.now(), frozen=stub.clock.frozen)
+
+
+@router.get("/outbox")
+def outbox(stub: StubDep, to: str | None = None, tenant: str | None = None) -> list[OutboxMessage]:
+    """The e-mails sent so far, oldest first."""
+    return control.outbox(stub, to=to, tenant=tenant)
+
+
+@router.get("/faults")
+def get_faults(stub: StubDep) -> Faults:
+    """The faults in force."""
+    return stub.faults.config
+
+
+@router.put("/faults")
+def set_faults(stub: StubDep, faults: Faults) -> Faults:
+    """Replace the faults in force."""
+    stub.faults.replace(faults)
+    return stub.faults.config

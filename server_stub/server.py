@@ -1,0 +1,115 @@
+"""Running the stub: in the foreground (`familycard stub serve`) or in a thread (tests, demo)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+
+import uvicorn
+
+from .app import create_app
+from .config import load_config
+
+__all__ = ["StubServer", "serve"]
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+def _url(sock: socket.socket, host: str) -> str:
+    port = sock.getsockname()[1]
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
+
+
+def _config(app: object, log_level: str) -> uvicorn.Config:
+    return uvicorn.Config(
+        app,  # type: ignore[arg-type]
+        log_level=log_level,
+        access_log=False,
+        lifespan="off",
+        timeout_graceful_shutdown=2,
+    )
+
+
+def serve(
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    db: str = ":memory:",
+    seed: str | None = None,
+    config_dir: Path | None = None,
+    on_ready: Callable[[str], None] | None = None,
+    log_level: str = "warning",
+) -> None:
+    """Serve in the foreground until interrupted; `on_ready` gets the root URL."""
+    app = create_app(config=load_config(config_dir), db=db, seed=seed)
+    sock = _bind(host, port)
+    if on_ready is not None:
+        on_ready(_url(sock, host))
+    uvicorn.Server(_config(app, log_level)).run(sockets=[sock])
+
+
+class StubServer:
+    """A stub on loopback in a background thread: `with StubServer() as stub: stub.url`."""
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        db: str = ":memory:",
+        seed: str | None = None,
+        config_dir: Path | None = None,
+        scrypt_n: int | None = None,
+    ) -> None:
+        self.app = create_app(config=load_config(config_dir, scrypt_n=scrypt_n), db=db, seed=seed)
+        self._sock = _bind(host, port)
+        #: The server's root URL; a portal is at `url + "/" + tenant`.
+        self.url = _url(self._sock, host)
+        self._server = uvicorn.Server(_config(self.app, "error"))
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True
+        )
+
+    def portal_url(self, tenant: str) -> str:
+        """The URL of one tenant."""
+        return f"{self.url}/{tenant}"
+
+    def start(self) -> StubServer:
+        """Start serving; returns once the server accepts connections."""
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the stub server did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and wait for the thread."""
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+        self._sock.close()
+
+    def __enter__(self) -> StubServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()

@@ -1,0 +1,123 @@
+"""The route class every portal route uses: faults, idempotency, one transaction.
+
+For each request, in order: injected latency and errors (faults); then, holding
+the store's lock, the idempotency check (same key and body: the stored first
+response; same key, other body: 409 `idempotency_key_reused`); the handler in a
+transaction, committed on success with the idempotent response stored in the same
+transaction; last, an injected dropped response, after the commit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from fastapi import Request, Response
+from fastapi.routing import APIRoute
+from starlette.types import Receive, Scope, Send
+
+from familycard import Conflict, PortalUnavailable
+
+from .state import StubState, iso
+
+__all__ = ["ControlRoute", "TxRoute"]
+
+_STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class DroppedResponse(Response):
+    """Sends the status line and headers, then closes: the client never gets the body."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await send(
+            {"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers}
+        )
+        # Returning without the body makes the server close the connection mid-response.
+
+
+def _fingerprint(request: Request, body: bytes) -> str:
+    digest = hashlib.sha256()
+    digest.update(request.method.encode())
+    digest.update(request.url.path.encode())
+    digest.update(b"\0")
+    digest.update(body)
+    return digest.hexdigest()
+
+
+class TxRoute(APIRoute):
+    """An APIRoute whose handler runs under faults, idempotency and a transaction."""
+
+    faults_apply = True
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        original = super().get_route_handler()
+        faults_apply = self.faults_apply
+
+        async def handler(request: Request) -> Response:
+            stub: StubState = request.app.state.stub
+            faults = stub.faults
+            if faults_apply and faults.config.latency_ms:
+                await asyncio.sleep(faults.config.latency_ms / 1000)
+            if faults_apply and faults.take_error():
+                raise PortalUnavailable(
+                    "the portal is unavailable (injected fault)",
+                    code="fault_injected",
+                    details={"retry_after": faults.config.retry_after},
+                )
+            changing = request.method in _STATE_CHANGING
+            key = request.headers.get("Idempotency-Key") if changing else None
+            body = await request.body()
+            store = stub.store
+            async with store.lock:
+                fingerprint = _fingerprint(request, body) if key else ""
+                if key:
+                    stored = store.one("SELECT * FROM idempotency WHERE key = ?", (key,))
+                    if stored is not None:
+                        if stored["fingerprint"] != fingerprint:
+                            raise Conflict(
+                                "this idempotency key was used for a different request",
+                                code="idempotency_key_reused",
+                            )
+                        return Response(
+                            content=stored["body"],
+                            status_code=stored["status"],
+                            media_type=stored["media_type"],
+                            headers={"Idempotent-Replayed": "true"},
+                        )
+                store.begin()
+                try:
+                    response = await original(request)
+                except BaseException:
+                    store.end(ok=False)
+                    raise
+                ok = response.status_code < 400
+                if ok and key:
+                    store.insert(
+                        "idempotency",
+                        {
+                            "key": key,
+                            "fingerprint": fingerprint,
+                            "status": response.status_code,
+                            "body": bytes(response.body),
+                            "media_type": response.media_type,
+                            "created_at": iso(stub.clock.now()),
+                        },
+                    )
+                store.end(ok=ok)
+            if faults_apply and ok and changing and faults.take_drop():
+                return DroppedResponse(
+                    content=bytes(response.body),
+                    status_code=response.status_code,
+                    media_type=response.media_type,
+                )
+            return response
+
+        return handler
+
+
+class ControlRoute(TxRoute):
+    """The control API's routes: a transaction, but never injected faults."""
+
+    faults_apply = False

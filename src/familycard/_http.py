@@ -1,0 +1,207 @@
+"""The one seam between the SDK and the network: requests, retries, error mapping.
+
+Every request goes through `HttpCore.request`.  State-changing requests carry an
+idempotency key, generated once per call when the caller gives none and reused on
+every retry, so a retry never applies a change twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Mapping
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
+
+from . import _constants as C
+from ._errors import FamilycardError, PortalUnavailable, error_class_for_status
+from ._version import __version__
+
+__all__ = ["HttpCore", "RetryPolicy"]
+
+log = logging.getLogger("familycard")
+
+_STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class _Retryable(Exception):
+    """A failed attempt worth retrying: a transport error or a retryable status."""
+
+    def __init__(self, error: FamilycardError, retry_after: float | None) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.retry_after = retry_after
+
+
+class RetryPolicy:
+    """How many times and how long to retry; the numbers default to `_constants`."""
+
+    def __init__(
+        self,
+        *,
+        max_retries: int = C.MAX_RETRIES,
+        initial_delay: float = C.INITIAL_RETRY_DELAY,
+        max_delay: float = C.MAX_RETRY_DELAY,
+        max_retry_after: float = C.MAX_RETRY_AFTER,
+    ) -> None:
+        self.max_retries = max_retries
+        self.max_retry_after = max_retry_after
+        self._backoff = wait_exponential_jitter(initial=initial_delay, max=max_delay)
+
+    def wait(self, state: RetryCallState) -> float:
+        """The delay before the next attempt: `Retry-After` (capped) or backoff."""
+        outcome = state.outcome
+        error = outcome.exception() if outcome is not None else None
+        if isinstance(error, _Retryable) and error.retry_after is not None:
+            return min(max(error.retry_after, 0.0), self.max_retry_after)
+        return float(self._backoff(state))
+
+
+def _parse_retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    from datetime import UTC, datetime
+
+    return max((when - datetime.now(UTC)).total_seconds(), 0.0)
+
+
+def error_from_response(response: httpx.Response) -> FamilycardError:
+    """Map a portal error response to the typed error it stands for."""
+    code: str | None = None
+    message = f"the portal answered HTTP {response.status_code}"
+    details: dict[str, Any] = {}
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict) and isinstance(body.get("error"), dict):
+        err = body["error"]
+        code = err.get("code") if isinstance(err.get("code"), str) else None
+        message = str(err.get("message") or message)
+        details = err.get("details") if isinstance(err.get("details"), dict) else {}
+    cls = error_class_for_status(response.status_code)
+    return cls(message, code=code, details=details, request=response.request, response=response)
+
+
+class HttpCore:
+    """Sends requests to one portal with retries, keys and typed errors."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout: float = C.DEFAULT_TIMEOUT,
+        retry: RetryPolicy | None = None,
+        transport: httpx.BaseTransport | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.retry = retry or RetryPolicy()
+        self._headers: dict[str, str] = {"User-Agent": f"familycard/{__version__}"}
+        self._headers.update(headers or {})
+        self._http = httpx.Client(
+            base_url=self.base_url, timeout=timeout, transport=transport, follow_redirects=False
+        )
+
+    def set_header(self, name: str, value: str | None) -> None:
+        """Set (or with None, remove) a header sent with every request."""
+        if value is None:
+            self._headers.pop(name, None)
+        else:
+            self._headers[name] = value
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._http.close()
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        idempotency_key: str | None = None,
+    ) -> httpx.Response:
+        """Send a request, retrying what is safe to retry; return the successful response."""
+        method = method.upper()
+        headers = dict(self._headers)
+        if method in _STATE_CHANGING:
+            headers[C.IDEMPOTENCY_HEADER] = idempotency_key or uuid.uuid4().hex
+        clean_params = {k: v for k, v in (params or {}).items() if v is not None}
+
+        def attempt() -> httpx.Response:
+            try:
+                response = self._http.request(
+                    method, path, json=json, params=clean_params, headers=headers
+                )
+            except httpx.TransportError as exc:
+                request = getattr(exc, "_request", None)
+                unreachable = PortalUnavailable(
+                    f"could not reach the portal at {self.base_url}: {type(exc).__name__}",
+                    code="portal_unreachable",
+                    request=request,
+                )
+                raise _Retryable(unreachable, None) from exc
+            if response.is_success:
+                return response
+            response.read()
+            error = error_from_response(response)
+            if response.status_code in C.RETRYABLE_STATUSES:
+                raise _Retryable(error, _parse_retry_after(response.headers.get("Retry-After")))
+            raise error
+
+        def log_retry(state: RetryCallState) -> None:
+            outcome = state.outcome
+            exc = outcome.exception() if outcome is not None else None
+            delay = state.next_action.sleep if state.next_action else 0.0
+            log.debug(
+                "retrying %s %s after %s (attempt %d, waiting %.2fs)",
+                method,
+                path,
+                exc,
+                state.attempt_number,
+                delay,
+            )
+
+        retrying = Retrying(
+            stop=stop_after_attempt(self.retry.max_retries + 1),
+            wait=self.retry.wait,
+            retry=retry_if_exception(lambda e: isinstance(e, _Retryable)),
+            before_sleep=log_retry,
+            reraise=True,
+        )
+        try:
+            return retrying(attempt)
+        except _Retryable as final:
+            last = final.error
+            error = (
+                last
+                if isinstance(last, PortalUnavailable)
+                else PortalUnavailable(
+                    last.message,
+                    code=last.code,
+                    details=last.details,
+                    request=last.request,
+                    response=last.response,
+                )
+            )
+            error.details.setdefault("attempts", self.retry.max_retries + 1)
+            raise error from None

@@ -1,0 +1,36 @@
+"""Wire models, one module per group; re-exported from `familycard`."""
+
+from ._base import Currency, Money, WireModel
+from .accounts import (
+    Account,
+    Ack,
+    ElevationCode,
+    NotificationSettings,
+    ProfileUpdate,
+    RegisterRequest,
+    Registration,
+    Session,
+)
+from .clerk import EnrolmentResult
+from .portal import PortalInfo, PortalKind
+from .stub import ClockState, Faults, OutboxMessage
+
+__all__ = [
+    "Account",
+    "Ack",
+    "ClockState",
+    "Currency",
+    "ElevationCode",
+    "EnrolmentResult",
+    "Faults",
+    "Money",
+    "NotificationSettings",
+    "OutboxMessage",
+    "PortalInfo",
+    "PortalKind",
+    "ProfileUpdate",
+    "RegisterRequest",
+    "Registration",
+    "Session",
+    "WireModel",
+]

@@ -1,0 +1,44 @@
+"""The base of every wire model, and money."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, field_serializer
+
+__all__ = ["Currency", "Money", "WireModel"]
+
+Currency = Literal["EUR", "HUF"]
+
+#: Minor units per currency: EUR has cents, HUF is counted in whole forints (X5).
+_EXPONENT: dict[str, Decimal] = {"EUR": Decimal("0.01"), "HUF": Decimal("1")}
+
+
+class WireModel(BaseModel):
+    """A model the portal sends or receives; the same class on both sides."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True, extra="ignore", frozen=True)
+
+
+class Money(WireModel):
+    """An exact amount of money: `{"value": "140.40", "currency": "EUR"}`, never a float."""
+
+    value: Decimal
+    """The amount, exact to the currency's minor unit."""
+    currency: Currency
+    """ISO 4217 code: EUR (cents) or HUF (whole forints)."""
+
+    @classmethod
+    def of(cls, value: Decimal | int | str, currency: Currency) -> Money:
+        """Money rounded to the currency's minor unit, refusing floats."""
+        if isinstance(value, float):
+            raise TypeError("money is never a float")
+        return cls(value=Decimal(value).quantize(_EXPONENT[currency]), currency=currency)
+
+    @field_serializer("value")
+    def _value_as_string(self, value: Decimal) -> str:
+        return str(value.quantize(_EXPONENT[self.currency]))
+
+    def __str__(self) -> str:
+        return f"{self.currency} {self._value_as_string(self.value)}"

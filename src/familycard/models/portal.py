@@ -1,0 +1,38 @@
+"""What a portal says about itself: `GET /v1/portal`."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from ._base import Currency, WireModel
+
+__all__ = ["PortalInfo", "PortalKind"]
+
+PortalKind = Literal["citycard", "entranext", "etelka", "pagoinrete", "utility"]
+
+
+class PortalInfo(WireModel):
+    """The kind, policy and features of one portal (one tenant of the stub)."""
+
+    tenant: str
+    """The tenant's slug, the last segment of the portal URL (`tortona`)."""
+    kind: PortalKind
+    """Which of the five portal kinds this is."""
+    name: str
+    """The portal's display name."""
+    currency: Currency
+    """The currency of every amount on this portal."""
+    timezone: str
+    """The IANA timezone the portal's deadlines are in."""
+    features: list[str]
+    """What the portal offers (`accounts`, `tokens`, `notices`, ...)."""
+    policy: dict[str, Any]
+    """The numbers of the portal's rules (token multiple, cut-off time, TTLs, ...)."""
+    registration_fields: list[str]
+    """The fields `auth register` needs on this portal."""
+    enrolment_columns: list[str]
+    """The columns a clerk's enrolment file has on this portal."""
+
+    def has(self, feature: str) -> bool:
+        """Whether the portal offers a feature."""
+        return feature in self.features

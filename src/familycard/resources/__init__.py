@@ -1,0 +1,1 @@
+"""One class per API area, attached to `Client` lazily."""

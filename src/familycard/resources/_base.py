@@ -1,0 +1,50 @@
+"""What every resource shares: a client and typed requests."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from pydantic import BaseModel, TypeAdapter
+
+if TYPE_CHECKING:
+    from .._client import Client
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class Resource:
+    """A namespace of calls on one client."""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    def _call(
+        self,
+        model: type[M],
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        idempotency_key: str | None = None,
+    ) -> M:
+        response = self._client._core.request(
+            method, path, json=json, params=params, idempotency_key=idempotency_key
+        )
+        return model.model_validate_json(response.content)
+
+    def _call_list(
+        self,
+        model: type[M],
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        idempotency_key: str | None = None,
+    ) -> list[M]:
+        response = self._client._core.request(
+            method, path, json=json, params=params, idempotency_key=idempotency_key
+        )
+        return TypeAdapter(list[model]).validate_json(response.content)  # type: ignore[valid-type]
