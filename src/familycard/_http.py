@@ -8,6 +8,7 @@ every retry, so a retry never applies a change twice.
 from __future__ import annotations
 
 import logging
+import random
 import uuid
 from collections.abc import Mapping
 from email.utils import parsedate_to_datetime
@@ -19,7 +20,6 @@ from tenacity import (
     Retrying,
     retry_if_exception,
     stop_after_attempt,
-    wait_exponential_jitter,
 )
 
 from . import _constants as C
@@ -54,8 +54,9 @@ class RetryPolicy:
         max_retry_after: float = C.MAX_RETRY_AFTER,
     ) -> None:
         self.max_retries = max_retries
+        self.initial_delay = initial_delay
+        self.max_delay = max_delay
         self.max_retry_after = max_retry_after
-        self._backoff = wait_exponential_jitter(initial=initial_delay, max=max_delay)
 
     def wait(self, state: RetryCallState) -> float:
         """The delay before the next attempt: `Retry-After` (capped) or backoff."""
@@ -63,7 +64,9 @@ class RetryPolicy:
         error = outcome.exception() if outcome is not None else None
         if isinstance(error, _Retryable) and error.retry_after is not None:
             return min(max(error.retry_after, 0.0), self.max_retry_after)
-        return float(self._backoff(state))
+        # Exponential backoff with "equal jitter": between half and all of the step.
+        step = min(self.max_delay, self.initial_delay * 2 ** (state.attempt_number - 1))
+        return step / 2 + random.uniform(0, step / 2)
 
 
 def _parse_retry_after(value: str | None) -> float | None:

@@ -489,7 +489,7 @@ def parse_notice_number(value: str) -> NoticeNumberInfo:
 
 def _notice_part(value: str | None, label: str, length: int, aux_digit: int) -> str:
     if value is None:
-        _fail(_NOTICE_CODE, f"aux digit {aux_digit} needs a {label}")
+        _fail(_NOTICE_CODE, f"aux digit {aux_digit} needs the {label}")
     part = _compact(value, label, _NOTICE_CODE)
     _require_digits(part, label, length, _NOTICE_CODE)
     return part

@@ -1,0 +1,1 @@
+"""The `familycard` command-line tool: a thin layer over the SDK."""
