@@ -65,7 +65,7 @@ class RetryPolicy:
         if isinstance(error, _Retryable) and error.retry_after is not None:
             return min(max(error.retry_after, 0.0), self.max_retry_after)
         # Exponential backoff with "equal jitter": between half and all of the step.
-        step = min(self.max_delay, self.initial_delay * 2 ** (state.attempt_number - 1))
+        step = min(self.max_delay, self.initial_delay * 2.0 ** (state.attempt_number - 1))
         return step / 2 + random.uniform(0, step / 2)
 
 
