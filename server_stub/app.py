@@ -18,11 +18,16 @@ __all__ = ["create_app"]
 
 
 def create_app(
-    *, config: StubConfig | None = None, db: str = ":memory:", seed: str | None = None
+    *,
+    config: StubConfig | None = None,
+    db: str = ":memory:",
+    seed: str | None = None,
+    root_url: str = "http://127.0.0.1:8000",
 ) -> FastAPI:
     """A stub serving every configured tenant at `/<tenant>`, with its control API at `/_stub`.
 
-    `db` is a SQLite file, or `:memory:`; `seed` loads demo data (`demo`) into an empty store.
+    `db` is a SQLite file, or `:memory:`; `seed` loads demo data (`demo`) into an empty
+    store; `root_url` is where the server will be reached (for links in seeded e-mails).
     """
     store = Store(db)
     state = StubState(config=config or load_config(), store=store)
@@ -42,5 +47,5 @@ def create_app(
     )
     if empty:
         with store.transaction():
-            control.start(state, seed)
+            control.start(state, seed, root_url)
     return app

@@ -8,7 +8,7 @@ from importlib.resources import files
 from familycard import InvalidInput
 
 from .backends import clerk
-from .state import Portal, StubState
+from .state import Portal
 
 __all__ = ["SEEDS", "load_seed", "sample_rows"]
 
@@ -21,13 +21,12 @@ def sample_rows(tenant: str) -> list[dict[str, str]]:
     return list(csv.DictReader(text.splitlines()))
 
 
-def load_seed(stub: StubState, name: str) -> None:
-    """Load a seed inside the current transaction."""
+def load_seed(portals: list[Portal], name: str) -> None:
+    """Load a seed into every tenant, inside the current transaction."""
     if name not in SEEDS:
         raise InvalidInput(
             f"unknown seed {name!r} (known: {', '.join(SEEDS)})", code="unknown_seed"
         )
-    for tenant in stub.config.tenants.values():
-        portal = Portal(tenant=tenant, state=stub, url=f"http://stub/{tenant.slug}")
-        rows = sample_rows(tenant.slug)
+    for portal in portals:
+        rows = sample_rows(portal.tenant.slug)
         clerk.enroll(portal, enumerate(rows, start=1))

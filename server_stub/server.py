@@ -54,8 +54,8 @@ def serve(
     log_level: str = "warning",
 ) -> None:
     """Serve in the foreground until interrupted; `on_ready` gets the root URL."""
-    app = create_app(config=load_config(config_dir), db=db, seed=seed)
     sock = _bind(host, port)
+    app = create_app(config=load_config(config_dir), db=db, seed=seed, root_url=_url(sock, host))
     if on_ready is not None:
         on_ready(_url(sock, host))
     uvicorn.Server(_config(app, log_level)).run(sockets=[sock])
@@ -74,10 +74,12 @@ class StubServer:
         config_dir: Path | None = None,
         scrypt_n: int | None = None,
     ) -> None:
-        self.app = create_app(config=load_config(config_dir, scrypt_n=scrypt_n), db=db, seed=seed)
         self._sock = _bind(host, port)
         #: The server's root URL; a portal is at `url + "/" + tenant`.
         self.url = _url(self._sock, host)
+        self.app = create_app(
+            config=load_config(config_dir, scrypt_n=scrypt_n), db=db, seed=seed, root_url=self.url
+        )
         self._server = uvicorn.Server(_config(self.app, "error"))
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from familycard import Faults, InvalidInput, OutboxMessage
+from familycard import Faults, OutboxMessage
 
 from ..state import Portal, StubState
 from . import accounts
@@ -12,27 +12,26 @@ from . import accounts
 __all__ = ["outbox", "reset", "start"]
 
 
-def _portals(stub: StubState) -> list[Portal]:
+def portals(stub: StubState, root_url: str) -> list[Portal]:
+    """Every tenant, as seen from the server's root URL."""
     return [
-        Portal(tenant=tenant, state=stub, url=f"http://stub/{tenant.slug}")
+        Portal(tenant=tenant, state=stub, url=f"{root_url.rstrip('/')}/{tenant.slug}")
         for tenant in stub.config.tenants.values()
     ]
 
 
-def start(stub: StubState, seed: str | None) -> None:
+def start(stub: StubState, seed: str | None, root_url: str) -> None:
     """What a fresh stub holds: accounts of other services, and a seed if asked."""
-    for portal in _portals(stub):
+    for portal in portals(stub, root_url):
         accounts.create_preexisting_accounts(portal)
     if seed:
         from ..seeds import load_seed
 
-        load_seed(stub, seed)
+        load_seed(portals(stub, root_url), seed)
 
 
-def reset(stub: StubState, seed: str | None) -> None:
+def reset(stub: StubState, seed: str | None, root_url: str) -> None:
     """Empty everything and start again (inside the request's transaction)."""
-    if seed is not None and seed not in ("", "demo"):
-        raise InvalidInput(f"unknown seed {seed!r} (known: demo)", code="unknown_seed")
     stub.store.execute("PRAGMA defer_foreign_keys = ON")
     for table in ("sessions", "links", "elevation_codes", "idempotency", "outbox"):
         stub.store.execute(f"DELETE FROM {table}")
@@ -40,7 +39,7 @@ def reset(stub: StubState, seed: str | None) -> None:
         stub.store.execute(f"DELETE FROM {table}")
     stub.clock.reset()
     stub.faults.replace(Faults())
-    start(stub, seed or None)
+    start(stub, seed or None, root_url)
 
 
 def outbox(stub: StubState, *, to: str | None, tenant: str | None) -> list[OutboxMessage]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from familycard import ClockState, Faults, InvalidInput, OutboxMessage
 from familycard.models._base import WireModel
@@ -34,9 +34,9 @@ class ClockChange(WireModel):
 
 
 @router.post("/reset")
-def reset(stub: StubDep, body: ResetRequest) -> dict[str, str]:
+def reset(stub: StubDep, body: ResetRequest, request: Request) -> dict[str, str]:
     """Empty every tenant, clear faults, let the clock run free; load a seed if asked."""
-    control.reset(stub, body.seed)
+    control.reset(stub, body.seed, str(request.base_url))
     return {"status": "reset", "seed": body.seed or ""}
 
 
