@@ -9,7 +9,7 @@ from familycard import __version__
 from .backends import control
 from .config import StubConfig, load_config
 from .errors import install_error_handlers
-from .routes import auth, clerk, links, portal, profile
+from .routes import auth, clerk, links, payments, portal, profile, terminal
 from .routes import control as control_routes
 from .state import StubState
 from .store import Store
@@ -38,10 +38,11 @@ def create_app(
     )
     app.state.stub = state
     install_error_handlers(app)
-    for module in (portal, auth, profile, clerk):
+    for module in (portal, auth, profile, clerk, payments):
         app.include_router(module.router, prefix="/{tenant}/v1")
     app.include_router(links.router, prefix="/{tenant}")
     app.include_router(control_routes.router)
+    app.include_router(terminal.router)
     empty = store.one("SELECT 1 FROM accounts LIMIT 1") is None and (
         store.one("SELECT 1 FROM enrolments LIMIT 1") is None
     )

@@ -29,7 +29,10 @@ class Store:
         if path != ":memory:":
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = NORMAL")
-        self.conn.executescript(files("server_stub").joinpath("schema.sql").read_text())
+        schema = files("server_stub").joinpath("schema")
+        for part in sorted(schema.iterdir(), key=lambda p: p.name):
+            if part.name.endswith(".sql"):
+                self.conn.executescript(part.read_text(encoding="utf-8"))
         self.lock = asyncio.Lock()
         self.keep_on_error = False
 
@@ -80,22 +83,6 @@ class Store:
         marks = ", ".join(f":{c}" for c in values)
         cursor = self.conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", values)
         return int(cursor.lastrowid or 0)
-
-    def wipe(self) -> None:
-        """Delete every row of every table (control API reset)."""
-        tables = [
-            r["name"]
-            for r in self.all(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-            )
-        ]
-        self.conn.execute("PRAGMA foreign_keys = OFF")
-        try:
-            with self.transaction():
-                for table in tables:
-                    self.conn.execute(f"DELETE FROM {table}")
-        finally:
-            self.conn.execute("PRAGMA foreign_keys = ON")
 
     def close(self) -> None:
         """Close the connection."""

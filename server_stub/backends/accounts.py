@@ -40,6 +40,7 @@ __all__ = [
     "forgot_password",
     "login",
     "logout",
+    "members",
     "register",
     "require_ready",
     "reset_password",
@@ -92,7 +93,7 @@ def _hours(portal: Portal, name: str) -> timedelta:
     return timedelta(hours=portal.tenant.number(name))
 
 
-def _members(portal: Portal, account: sqlite3.Row) -> list[str]:
+def members(portal: Portal, account: sqlite3.Row) -> list[str]:
     """Who an account reaches; enrolments made later show up too (R3.3)."""
     kind, slug = portal.tenant.kind, portal.tenant.slug
     if kind == "citycard":
@@ -132,7 +133,7 @@ def account_model(portal: Portal, account: sqlite3.Row) -> Account:
         elevated=bool(account["elevated"]),
         must_change_password=bool(account["must_change_password"]),
         terms_accepted=bool(account["terms_accepted"]),
-        members=_members(portal, account),
+        members=members(portal, account),
     )
 
 

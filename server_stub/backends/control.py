@@ -33,10 +33,11 @@ def start(stub: StubState, seed: str | None, root_url: str) -> None:
 def reset(stub: StubState, seed: str | None, root_url: str) -> None:
     """Empty everything and start again (inside the request's transaction)."""
     stub.store.execute("PRAGMA defer_foreign_keys = ON")
-    for table in ("sessions", "links", "elevation_codes", "idempotency", "outbox"):
-        stub.store.execute(f"DELETE FROM {table}")
-    for table in ("accounts", "enrolments"):
-        stub.store.execute(f"DELETE FROM {table}")
+    tables = stub.store.all(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    )
+    for table in tables:
+        stub.store.execute(f"DELETE FROM {table['name']}")
     stub.clock.reset()
     stub.faults.replace(Faults())
     start(stub, seed or None, root_url)

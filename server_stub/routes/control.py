@@ -8,11 +8,13 @@ from fastapi import APIRouter, Request
 
 from familycard import ClockState, Faults, InvalidInput, OutboxMessage
 from familycard.models._base import WireModel
+from familycard.models.payments import CardPayment, Payment
 
 from ..backends import control
 from ..clock import parse_duration
 from ..deps import StubDep
 from ..transactions import ControlRoute
+from . import terminal
 
 router = APIRouter(prefix="/_stub", route_class=ControlRoute, tags=["stub control"])
 
@@ -62,6 +64,12 @@ def change_clock(stub: StubDep, body: ClockChange) -> ClockState:
 def outbox(stub: StubDep, to: str | None = None, tenant: str | None = None) -> list[OutboxMessage]:
     """The e-mails sent so far, oldest first."""
     return control.outbox(stub, to=to, tenant=tenant)
+
+
+@router.post("/payments/{payment_id}/pay")
+def pay(stub: StubDep, request: Request, payment_id: str, body: CardPayment) -> Payment:
+    """Pay on the terminal with a test card, as a person would on the page."""
+    return terminal.pay_for_scripts(stub, request, payment_id, body)
 
 
 @router.get("/faults")

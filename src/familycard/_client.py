@@ -15,6 +15,7 @@ from .models.portal import PortalInfo
 if TYPE_CHECKING:
     from .resources.auth import AuthResource
     from .resources.clerk import ClerkResource
+    from .resources.payments import PaymentsResource
     from .resources.portal import PortalResource
     from .resources.profile import ProfileResource
 
@@ -88,6 +89,13 @@ class Client:
         from .resources.clerk import ClerkResource
 
         return ClerkResource(self)
+
+    @cached_property
+    def payments(self) -> PaymentsResource:
+        """Payments made, and their receipts."""
+        from .resources.payments import PaymentsResource
+
+        return PaymentsResource(self)
 
     def info(self) -> PortalInfo:
         """The portal's info, fetched once per client."""

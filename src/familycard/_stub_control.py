@@ -10,6 +10,7 @@ import httpx
 from pydantic import TypeAdapter
 
 from ._http import HttpCore, RetryPolicy
+from .models.payments import CardPayment, Payment
 from .models.stub import ClockState, Faults, OutboxMessage
 
 __all__ = ["StubControl"]
@@ -60,6 +61,11 @@ class StubControl:
             if kind is None or message.kind == kind:
                 return message
         raise LookupError(f"no {kind or ''} e-mail to {to} in the outbox".replace("  ", " "))
+
+    def pay(self, payment_id: str, *, card: str = "4242424242424242") -> Payment:
+        """Pay on the stub's card terminal: 4242424242424242 succeeds, 4000000000000002 fails."""
+        body = CardPayment(card=card).model_dump()
+        return Payment.model_validate(self._json("POST", f"/payments/{payment_id}/pay", json=body))
 
     def faults(self) -> Faults:
         """The faults in force."""

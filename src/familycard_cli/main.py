@@ -16,7 +16,7 @@ from familycard._version import __version__
 
 from ._exit import EXIT, report_error, report_unexpected
 from ._state import State
-from .commands import auth, clerk, completion, demo, portal, profile, stub
+from .commands import auth, clerk, completion, demo, payments, portal, profile, stub
 
 __all__ = ["app", "run"]
 
@@ -112,6 +112,7 @@ def main(
 app.add_typer(portal.app, name="portal")
 app.add_typer(auth.app, name="auth")
 app.add_typer(profile.app, name="profile")
+app.add_typer(payments.app, name="payments")
 app.add_typer(clerk.app, name="clerk")
 app.add_typer(stub.app, name="stub")
 app.command("demo")(demo.demo)

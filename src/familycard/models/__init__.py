@@ -12,12 +12,14 @@ from .accounts import (
     Session,
 )
 from .clerk import EnrolmentResult
+from .payments import CardPayment, Payment, PaymentStatus, ReceiptStatus
 from .portal import PortalInfo, PortalKind
 from .stub import ClockState, Faults, OutboxMessage
 
 __all__ = [
     "Account",
     "Ack",
+    "CardPayment",
     "ClockState",
     "Currency",
     "ElevationCode",
@@ -26,9 +28,12 @@ __all__ = [
     "Money",
     "NotificationSettings",
     "OutboxMessage",
+    "Payment",
+    "PaymentStatus",
     "PortalInfo",
     "PortalKind",
     "ProfileUpdate",
+    "ReceiptStatus",
     "RegisterRequest",
     "Registration",
     "Session",

@@ -112,6 +112,30 @@ def outbox(
 
 
 @app.command()
+def pay(
+    ctx: typer.Context,
+    payment_id: Annotated[str, typer.Argument(help="The payment's id (pay_...).")],
+    card: Annotated[
+        str,
+        typer.Option(help="Test card: 4242424242424242 succeeds, 4000000000000002 is declined."),
+    ] = "4242424242424242",
+) -> None:
+    """Pay a checkout on the stub's card terminal, as a person would on its page."""
+    state = State.of(ctx)
+    result = state.control().pay(payment_id, card=card)
+
+    def human(p: Any) -> None:
+        colour = "green" if p.status == "succeeded" else "red"
+        state.out.console.print(f"{p.id}: [{colour}]{p.status}[/] ({p.amount})")
+
+    state.out.emit(result, human)
+    if result.status != "succeeded":
+        from .._exit import EXIT
+
+        raise typer.Exit(EXIT["refused"])
+
+
+@app.command()
 def faults(
     ctx: typer.Context,
     error_rate: Annotated[

@@ -1,4 +1,5 @@
--- The stub's storage.  Every change happens in one transaction per request.
+-- Accounts, enrolments, links, e-mails, idempotency.  One file per area, applied in name order;
+-- every change happens in one transaction per request.
 
 CREATE TABLE IF NOT EXISTS enrolments (
     id INTEGER PRIMARY KEY,
