@@ -11,6 +11,11 @@ from .config import StubConfig, load_config
 from .errors import install_error_handlers
 from .routes import auth, clerk, links, payments, portal, profile, terminal
 from .routes import control as control_routes
+from .routes import inbox as inbox_routes
+from .routes import meals as meal_routes
+from .routes import notices as notice_routes
+from .routes import tokens as token_routes
+from .routes import utility as utility_routes
 from .state import StubState
 from .store import Store
 
@@ -40,6 +45,11 @@ def create_app(
     install_error_handlers(app)
     for module in (portal, auth, profile, clerk, payments):
         app.include_router(module.router, prefix="/{tenant}/v1")
+    app.include_router(token_routes.router, prefix="/{tenant}/v1")
+    app.include_router(notice_routes.router, prefix="/{tenant}/v1")
+    app.include_router(utility_routes.router, prefix="/{tenant}/v1")
+    app.include_router(meal_routes.router, prefix="/{tenant}/v1")
+    app.include_router(inbox_routes.router, prefix="/{tenant}/v1")
     app.include_router(links.router, prefix="/{tenant}")
     app.include_router(control_routes.router)
     app.include_router(terminal.router)

@@ -7,7 +7,7 @@ from importlib.resources import files
 
 from familycard import InvalidInput
 
-from .backends import clerk
+from .backends import clerk, meals, notices, tokens
 from .state import Portal
 
 __all__ = ["SEEDS", "load_seed", "sample_rows"]
@@ -16,9 +16,15 @@ SEEDS = ("demo",)
 
 
 def sample_rows(tenant: str) -> list[dict[str, str]]:
-    """The sample enrolment file of a tenant (`samples/<tenant>.csv`), as rows."""
-    text = files("server_stub").joinpath("samples", f"{tenant}.csv").read_text(encoding="utf-8")
-    return list(csv.DictReader(text.splitlines()))
+    """The sample enrolment file of a tenant (`samples/<tenant>.csv`), as rows; none if absent."""
+    sample = files("server_stub").joinpath("samples", f"{tenant}.csv")
+    if not sample.is_file():
+        return []  # a tenant a user added to a copied config has no sample families
+    text = sample.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    # Clerks' files use ',' or ';' (sala-baganza.csv has ';'), as `clerk enroll` accepts.
+    delimiter = ";" if lines and lines[0].count(";") > lines[0].count(",") else ","
+    return list(csv.DictReader(lines, delimiter=delimiter))
 
 
 def load_seed(portals: list[Portal], name: str) -> None:
@@ -30,3 +36,6 @@ def load_seed(portals: list[Portal], name: str) -> None:
     for portal in portals:
         rows = sample_rows(portal.tenant.slug)
         clerk.enroll(portal, enumerate(rows, start=1))
+        tokens.seed_demo(portal)
+        notices.seed_demo(portal)
+        meals.seed_demo(portal)

@@ -1,8 +1,9 @@
 """The route class every portal route uses: faults, idempotency, one transaction.
 
 For each request, in order: injected latency and errors (faults); then, holding
-the store's lock, the idempotency check (same key and body: the stored first
-response; same key, other body: 409 `idempotency_key_reused`); the handler in a
+the store's lock, the idempotency check (keys are per caller: per account, so a
+new login keeps them; same key and body: the stored first response; same key,
+other body: 409 `idempotency_key_reused`); the handler in a
 transaction, committed on success with the idempotent response stored in the same
 transaction; last, an injected dropped response, after the commit.
 """
@@ -20,9 +21,11 @@ from starlette.types import Receive, Scope, Send
 
 from familycard import Conflict, PortalUnavailable
 
+from . import security
 from .state import StubState, iso
+from .store import Store
 
-__all__ = ["ControlRoute", "TxRoute"]
+__all__ = ["ControlRoute", "SecretRoute", "TxRoute"]
 
 _STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -35,6 +38,26 @@ class DroppedResponse(Response):
             {"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers}
         )
         # Returning without the body makes the server close the connection mid-response.
+
+
+def _scoped_key(store: Store, request: Request, key: str) -> str:
+    """The key as stored: scoped to whoever sent it, so two callers never share one.
+
+    The scope is the account behind the session (not the session itself, so the same
+    key still matches after logging in again), else the clerk key, else nobody.
+    """
+    authorization = request.headers.get("Authorization", "")
+    # Each portal is its own service: keys never meet across tenants.
+    tenant = request.url.path.strip("/").split("/", 1)[0]
+    scope = f"{tenant}|anonymous"
+    if authorization.lower().startswith("bearer "):
+        token_hash = security.digest(authorization.split(" ", 1)[1].strip())
+        row = store.one("SELECT account_id FROM sessions WHERE token_hash = ?", (token_hash,))
+        who = f"account:{row['account_id']}" if row else f"session:{token_hash}"
+        scope = f"{tenant}|{who}"
+    elif request.headers.get("X-Clerk-Key"):
+        scope = f"{tenant}|clerk:" + security.digest(request.headers["X-Clerk-Key"])
+    return hashlib.sha256(f"{scope}\0{key}".encode()).hexdigest()
 
 
 def _fingerprint(request: Request, body: bytes) -> str:
@@ -50,10 +73,13 @@ class TxRoute(APIRoute):
     """An APIRoute whose handler runs under faults, idempotency and a transaction."""
 
     faults_apply = True
+    #: Whether responses are kept for replay; False where they carry a secret (login).
+    remember_responses = True
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         original = super().get_route_handler()
         faults_apply = self.faults_apply
+        remember = self.remember_responses
 
         async def handler(request: Request) -> Response:
             stub: StubState = request.app.state.stub
@@ -73,6 +99,7 @@ class TxRoute(APIRoute):
             async with store.lock:
                 fingerprint = _fingerprint(request, body) if key else ""
                 if key:
+                    key = _scoped_key(store, request, key)
                     stored = store.one("SELECT * FROM idempotency WHERE key = ?", (key,))
                     if stored is not None:
                         if stored["fingerprint"] != fingerprint:
@@ -87,25 +114,25 @@ class TxRoute(APIRoute):
                             headers={"Idempotent-Replayed": "true"},
                         )
                 store.begin()
+                ok = False
                 try:
                     response = await original(request)
-                except BaseException:
-                    store.end(ok=False)
-                    raise
-                ok = response.status_code < 400
-                if ok and key:
-                    store.insert(
-                        "idempotency",
-                        {
-                            "key": key,
-                            "fingerprint": fingerprint,
-                            "status": response.status_code,
-                            "body": bytes(response.body),
-                            "media_type": response.media_type,
-                            "created_at": iso(stub.clock.now()),
-                        },
-                    )
-                store.end(ok=ok)
+                    ok = response.status_code < 400
+                    if ok and key and remember:
+                        store.insert(
+                            "idempotency",
+                            {
+                                "key": key,
+                                "fingerprint": fingerprint,
+                                "status": response.status_code,
+                                "body": bytes(response.body),
+                                "media_type": response.media_type,
+                                "created_at": iso(stub.clock.now()),
+                            },
+                        )
+                finally:
+                    # Whatever happens, the transaction ends: committed only on success.
+                    store.end(ok=ok)
             if faults_apply and ok and changing and faults.take_drop():
                 return DroppedResponse(
                     content=bytes(response.body),
@@ -115,6 +142,15 @@ class TxRoute(APIRoute):
             return response
 
         return handler
+
+
+class SecretRoute(TxRoute):
+    """A route whose response carries a secret (a session token): never stored for replay.
+
+    Repeating such a request is harmless (a second login is just another session).
+    """
+
+    remember_responses = False
 
 
 class ControlRoute(TxRoute):

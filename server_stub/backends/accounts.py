@@ -25,7 +25,12 @@ from familycard import (
     Session,
 )
 from familycard.models.accounts import RegisterRequest
-from familycard.rules.accounts import REGISTRATION_FIELDS, check_new_password, check_registration
+from familycard.rules.accounts import (
+    REGISTRATION_FIELDS,
+    check_new_password,
+    check_recovery,
+    check_registration,
+)
 from familycard.rules.links import link_url
 
 from .. import security
@@ -321,7 +326,7 @@ def _register_etelka(portal: Portal, form: RegisterRequest) -> Registration:
 
 def _register_pagoinrete(portal: Portal, form: RegisterRequest) -> Registration:
     """R4.1-R4.2: known tax codes keep their credentials; else verify the e-mail first."""
-    assert form.tax_code and form.email and form.full_name
+    assert form.tax_code
     existing = _account_by(portal, "tax_code", form.tax_code)
     if existing is not None:
         raise Conflict(
@@ -330,6 +335,13 @@ def _register_pagoinrete(portal: Portal, form: RegisterRequest) -> Registration:
             "(auth forgot-password)",
             code="already_registered",
         )
+    if not form.confirm:
+        return Registration(
+            status="preview",
+            message="no account yet for this tax code: go on with your personal data, "
+            "e-mail and the acceptance of the terms",
+        )
+    assert form.email and form.full_name
     ttl = _hours(portal, "confirmation_ttl_hours")
     account_id = _insert_account(
         portal,
@@ -447,10 +459,12 @@ def activate(portal: Portal, token: str) -> Ack:
     """Follow an activation (etelka) or e-mail verification (entranext, pagoinrete) link."""
     link = _take_link(portal, token, ("activation", "verification"))
     account = portal.store.one("SELECT * FROM accounts WHERE id = ?", (link["account_id"],))
-    assert account is not None
-    if portal.now() > _when(link["expires_at"]):  # type: ignore[operator]
-        portal.store.execute("DELETE FROM accounts WHERE id = ?", (account["id"],))
-        portal.store.keep_on_error = True
+    expired = portal.now() > _when(link["expires_at"])  # type: ignore[operator]
+    if account is None or expired:
+        # The registration is deleted once its link expires (R3.2); the link stays to say so.
+        if account is not None:
+            portal.store.execute("DELETE FROM accounts WHERE id = ?", (account["id"],))
+            portal.store.keep_on_error = True
         raise RuleViolation(
             "the link expired and the registration was deleted; register again",
             code="activation_expired",
@@ -500,6 +514,7 @@ def login(portal: Portal, username: str, password: str, pin: str | None, remembe
     policy = portal.tenant.policy
     if portal.tenant.kind == "entranext":
         username = username.strip().upper()
+    _purge_expired_registrations(portal)
     account = _account_by(portal, "username", username.strip())
     failed = AuthenticationFailed(
         "wrong username, password or PIN"
@@ -632,36 +647,22 @@ def set_password(portal: Portal, account_id: int, password: str, *, temporary: b
     )
 
 
-_RECOVERY_FIELDS: dict[str, tuple[str, ...]] = {
-    "citycard": ("username", "email"),  # R1.4
-    "entranext": ("username",),
-    "etelka": ("username",),  # R3.5
-    "pagoinrete": ("tax_code",),  # R4.1
-    "utility": ("customer_code",),  # R5.2
-}
-
 _GENERIC_RECOVERY = "if the details match an account, an e-mail is on its way to its address"
 
 
 def forgot_password(portal: Portal, fields: dict[str, str]) -> Ack:
     """Start recovery; the answer never tells whether an account exists (X3)."""
     kind = portal.tenant.kind
-    needed = _RECOVERY_FIELDS[kind]
-    missing = [f for f in needed if not fields.get(f)]
-    if missing:
-        flags = " and ".join(f"--{f.replace('_', '-')}" for f in needed)
-        raise InvalidInput(f"password recovery on this portal needs {flags}", code="missing_field")
+    fields = check_recovery(kind, fields)
     if kind == "pagoinrete":
-        account = _account_by(portal, "tax_code", fields["tax_code"].strip().upper())
+        account = _account_by(portal, "tax_code", fields["tax_code"])
     elif kind == "utility":
-        account = _account_by(portal, "username", fields["customer_code"].strip())
-    elif kind == "entranext":
-        account = _account_by(portal, "username", fields["username"].strip().upper())
+        account = _account_by(portal, "username", fields["customer_code"])
     else:
-        account = _account_by(portal, "username", fields["username"].strip())
+        account = _account_by(portal, "username", fields["username"])
     if account is None or account["status"] != "active":
         return Ack(message=_GENERIC_RECOVERY)
-    if kind == "citycard" and account["email"].lower() != fields["email"].strip().lower():
+    if kind == "citycard" and account["email"].lower() != fields["email"].lower():
         return Ack(message=_GENERIC_RECOVERY)
     if kind in ("etelka", "pagoinrete"):
         link = _new_link(portal, account["id"], "password_reset", _hours(portal, "reset_ttl_hours"))
@@ -726,25 +727,22 @@ def change_password(portal: Portal, account: sqlite3.Row, old: str, new: str) ->
 
 
 def elevate(portal: Portal, account: sqlite3.Row, code: str) -> Account:
-    """Raise the credentials with the municipality's code (R2.2)."""
-    if not account["elevated"]:
-        candidates = portal.store.all(
-            "SELECT * FROM elevation_codes WHERE tenant = ? AND tax_code = ? AND used_at IS NULL",
-            (portal.tenant.slug, account["tax_code"]),
+    """Raise the credentials with the municipality's code (R2.2); a code is single-use (X1)."""
+    candidates = portal.store.all(
+        "SELECT * FROM elevation_codes WHERE tenant = ? AND tax_code = ? AND used_at IS NULL",
+        (portal.tenant.slug, account["tax_code"]),
+    )
+    normalized = code.strip().upper()
+    match = next((c for c in candidates if security.verify(normalized, c["code_hash"])), None)
+    if match is None:
+        raise RuleViolation(
+            "the elevation code is not valid for this account: it was already used, or it "
+            "is not the one printed on the municipality's payment slips (or ask the office)",
+            code="invalid_elevation_code",
         )
-        normalized = code.strip().upper()
-        match = next((c for c in candidates if security.verify(normalized, c["code_hash"])), None)
-        if match is None:
-            raise RuleViolation(
-                "the elevation code is not valid for this account (it is printed on the "
-                "municipality's payment slips, or ask the office)",
-                code="invalid_elevation_code",
-            )
-        now = iso(portal.now())
-        portal.store.execute(
-            "UPDATE elevation_codes SET used_at = ? WHERE id = ?", (now, match["id"])
-        )
-        portal.store.execute("UPDATE accounts SET elevated = 1 WHERE id = ?", (account["id"],))
+    now = iso(portal.now())
+    portal.store.execute("UPDATE elevation_codes SET used_at = ? WHERE id = ?", (now, match["id"]))
+    portal.store.execute("UPDATE accounts SET elevated = 1 WHERE id = ?", (account["id"],))
     updated = portal.store.one("SELECT * FROM accounts WHERE id = ?", (account["id"],))
     assert updated is not None
     return account_model(portal, updated)

@@ -258,18 +258,31 @@ def list_payments(
     if school_year is not None:
         since, until = school_year_bounds(school_year)
     where, params = _visible(portal, account, members)
-    sql = f"SELECT * FROM payments WHERE {where}"
+    sql = f"SELECT rowid AS seq, * FROM payments WHERE {where}"
     if member is not None:
-        sql += " AND member = ?"
-        params.append(member)
+        # The member's name, or its id where the area keeps one (etelka: `member_id`).
+        sql += " AND (member = ? OR json_extract(details, '$.member_id') = ?)"
+        params.extend([member, member])
     rows = portal.store.all(sql, params)
-    result = []
+    picked = []
     for row in rows:
         day = datetime.fromisoformat(row["created_at"]).astimezone(zone).date()
         if (since is None or day >= since) and (until is None or day <= until):
-            result.append(payment_model(portal, row))
-    result.sort(key=lambda p: (p.created_at, p.id), reverse=sort == "desc")
-    return result
+            # Ties on the (possibly frozen) clock keep the order they were made in.
+            picked.append((row["created_at"], row["seq"], row))
+    picked.sort(key=lambda item: (item[0], item[1]), reverse=sort == "desc")
+    return [payment_model(portal, row) for _, _, row in picked]
+
+
+def _readable(value: Any) -> str:
+    """A detail as a person reads it: money as `EUR 0.90`, lists joined."""
+    if isinstance(value, dict) and set(value) == {"value", "currency"}:
+        return f"{value['currency']} {value['value']}"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_readable(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return ", ".join(_readable(v) for v in value)
+    return str(value)
 
 
 def receipt_pdf(portal: Portal, payment: Payment) -> bytes:
@@ -300,5 +313,5 @@ def receipt_pdf(portal: Portal, payment: Payment) -> bytes:
     if payment.member:
         lines.append(f"Member: {payment.member}")
     for key, value in payment.details.items():
-        lines.append(f"{key.replace('_', ' ').capitalize()}: {value}")
+        lines.append(f"{key.replace('_', ' ').capitalize()}: {_readable(value)}")
     return render_pdf(f"{portal.tenant.name} — receipt", lines)

@@ -18,7 +18,7 @@ from familycard.models.accounts import (
 
 from ..backends import accounts
 from ..deps import PortalDep, SessionDep, UserDep
-from ..transactions import TxRoute
+from ..transactions import SecretRoute, TxRoute
 
 router = APIRouter(prefix="/auth", route_class=TxRoute, tags=["auth"])
 
@@ -35,10 +35,15 @@ def activate(portal: PortalDep, body: LinkRequest) -> Ack:
     return accounts.activate(portal, body.token)
 
 
-@router.post("/login")
 def login(portal: PortalDep, body: LoginRequest) -> Session:
     """Start a session."""
     return accounts.login(portal, body.username, body.password, body.pin, body.remember)
+
+
+# A login's response carries the session token: it is never stored for replay.
+router.add_api_route(
+    "/login", login, methods=["POST"], response_model=Session, route_class_override=SecretRoute
+)
 
 
 @router.post("/logout")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 
 from familycard import Ack, ElevationCode, EnrolmentResult
 from familycard.models.accounts import TaxCodeRequest
-from familycard.models.clerk import EnrolmentBatch
+from familycard.models.clerk import EnrolmentBatch, EnrolmentPage
 
 from ..backends import clerk
 from ..deps import ClerkDep
@@ -19,6 +21,16 @@ router = APIRouter(prefix="/clerk", route_class=TxRoute, tags=["clerk"])
 def enroll(portal: ClerkDep, batch: EnrolmentBatch) -> list[EnrolmentResult]:
     """Enrol a batch of rows, each on its own."""
     return clerk.enroll(portal, ((r.row, r.data) for r in batch.rows))
+
+
+@router.get("/enrolments")
+def list_enrolments(
+    portal: ClerkDep,
+    after: Annotated[int, Query(ge=0, description="The id after which the page starts.")] = 0,
+    limit: Annotated[int, Query(ge=1, le=5000, description="Enrolments per page.")] = 1000,
+) -> EnrolmentPage:
+    """The portal's enrolments, oldest first, a page at a time."""
+    return clerk.list_enrolments(portal, after=after, limit=limit)
 
 
 @router.post("/reset-credentials")

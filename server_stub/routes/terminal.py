@@ -6,8 +6,11 @@ cards: 4242424242424242 succeeds, 4000000000000002 is declined.
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
 from html import escape
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
@@ -18,6 +21,7 @@ from familycard.models.payments import CardPayment, Payment
 from ..backends import payments
 from ..backends.payments import DECLINED_CARD, SUCCESS_CARD
 from ..deps import StubDep
+from ..state import Portal, StubState
 from ..transactions import ControlRoute
 
 router = APIRouter(route_class=ControlRoute, tags=["terminal"])
@@ -45,18 +49,45 @@ def _summary(row_tenant: str, description: str, amount: Money) -> str:
     )
 
 
+_OUTCOMES = {
+    "succeeded": '<span class="ok">This payment was accepted.</span>',
+    "failed": '<span class="ko">This payment was declined. Nothing was charged.</span>',
+    "expired": '<span class="ko">This checkout expired before it was paid. Nothing was '
+    "charged; start again from the portal.</span>",
+}
+
+
+def _deadline(expires_at: str | None, timezone: str) -> str:
+    if expires_at is None:
+        return "the end of the session"
+    when = datetime.fromisoformat(expires_at).astimezone(ZoneInfo(timezone))
+    return f"{when:%H:%M} ({timezone}, {when:%d %b %Y})"
+
+
+def _portal(stub: StubState, request: Request, tenant: str) -> Portal:
+    config = stub.config.tenants[tenant]
+    return Portal(tenant=config, state=stub, url=f"{str(request.base_url).rstrip('/')}/{tenant}")
+
+
 @router.get("/_terminal/{payment_id}")
-def terminal_page(stub: StubDep, payment_id: str) -> HTMLResponse:
+def terminal_page(stub: StubDep, request: Request, payment_id: str) -> HTMLResponse:
     """The card form for a payment awaiting it."""
     row = stub.store.one("SELECT * FROM payments WHERE id = ?", (payment_id,))
     if row is None:
         return _page("Card terminal", "<p>No such payment.</p>", status=404)
+    # A checkout past its time is expired before it is shown, never offered for payment.
+    payments.expire_due(_portal(stub, request, row["tenant"]))
+    row = stub.store.one("SELECT * FROM payments WHERE id = ?", (payment_id,))
+    assert row is not None
     tenant = stub.config.tenants[row["tenant"]]
     amount = Money.of(row["amount"], row["currency"])
     summary = _summary(tenant.name, row["description"], amount)
+    psp = json.loads(row["details"] or "{}").get("psp_name")  # a PSP's page (pagoPA notices)
+    if psp:
+        summary += f"<p>Payment service provider: <b>{escape(str(psp))}</b></p>"
     if row["status"] != "awaiting_payment":
-        status = escape(row["status"].replace("_", " "))
-        return _page("Card terminal", f"{summary}<p>This payment is {status}.</p>")
+        outcome = _OUTCOMES.get(row["status"], escape(row["status"].replace("_", " ")))
+        return _page("Card terminal", f"{summary}<p>{outcome}</p>")
     form = (
         '<form method="post">'
         '<label for="card">Card number</label>'
@@ -66,6 +97,8 @@ def terminal_page(stub: StubDep, payment_id: str) -> HTMLResponse:
         '<label for="cvc">Security code</label>'
         '<input id="cvc" name="cvc" inputmode="numeric" required>'
         '<button type="submit">Pay</button></form>'
+        f'<p class="note">Pay by {escape(_deadline(row["expires_at"], tenant.timezone))}; '
+        "after that this checkout expires and nothing is charged.</p>"
         f'<p class="note">Test cards: {SUCCESS_CARD} succeeds, {DECLINED_CARD} is declined.</p>'
     )
     return _page("Card terminal", summary + form)
@@ -95,10 +128,4 @@ def terminal_pay(
 def pay_for_scripts(stub: StubDep, request: Request, payment_id: str, body: CardPayment) -> Payment:
     """`POST /_stub/payments/{id}/pay`: what the terminal does, for scripts and CI."""
     row = payments.complete(stub, payment_id, body.card, str(request.base_url))
-    tenant = stub.config.tenants[row["tenant"]]
-    from ..state import Portal
-
-    portal = Portal(
-        tenant=tenant, state=stub, url=f"{str(request.base_url).rstrip('/')}/{tenant.slug}"
-    )
-    return payments.payment_model(portal, row)
+    return payments.payment_model(_portal(stub, request, row["tenant"]), row)

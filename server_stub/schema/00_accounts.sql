@@ -57,7 +57,7 @@ CREATE TABLE IF NOT EXISTS links (
     token_hash TEXT PRIMARY KEY,
     tenant TEXT NOT NULL,
     purpose TEXT NOT NULL,               -- activation, verification, password_reset
-    account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    account_id INTEGER REFERENCES accounts (id) ON DELETE SET NULL,  -- NULL: registration deleted
     expires_at TEXT NOT NULL,
     used_at TEXT
 );

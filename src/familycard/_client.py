@@ -14,10 +14,25 @@ from .models.portal import PortalInfo
 
 if TYPE_CHECKING:
     from .resources.auth import AuthResource
+    from .resources.balances import BalancesResource
+    from .resources.board import BoardResource
     from .resources.clerk import ClerkResource
+    from .resources.consumption import ConsumptionResource
+    from .resources.documents import DocumentsResource
+    from .resources.inbox import InboxResource
+    from .resources.invoices import InvoicesResource
+    from .resources.meals import MealsResource
+    from .resources.meals_consumed import MealsConsumedResource
+    from .resources.members import MembersResource
+    from .resources.notices import NoticesResource
     from .resources.payments import PaymentsResource
     from .resources.portal import PortalResource
     from .resources.profile import ProfileResource
+    from .resources.readings import ReadingsResource
+    from .resources.recharges import RechargesResource
+    from .resources.services import ServicesResource
+    from .resources.supplies import SuppliesResource
+    from .resources.tokens import TokensResource
 
 __all__ = ["Client"]
 
@@ -96,6 +111,111 @@ class Client:
         from .resources.payments import PaymentsResource
 
         return PaymentsResource(self)
+
+    @cached_property
+    def notices(self) -> NoticesResource:
+        """pagoPA payment notices, PSPs and paying a cart (entranext, pagoinrete)."""
+        from .resources.notices import NoticesResource
+
+        return NoticesResource(self)
+
+    @cached_property
+    def meals_consumed(self) -> MealsConsumedResource:
+        """Meals the children consumed, recorded by the office (entranext)."""
+        from .resources.meals_consumed import MealsConsumedResource
+
+        return MealsConsumedResource(self)
+
+    @cached_property
+    def services(self) -> ServicesResource:
+        """A child's active services, each with its detail (citycard)."""
+        from .resources.services import ServicesResource
+
+        return ServicesResource(self)
+
+    @cached_property
+    def tokens(self) -> TokensResource:
+        """Canteen-token balances and attendance (citycard)."""
+        from .resources.tokens import TokensResource
+
+        return TokensResource(self)
+
+    @cached_property
+    def recharges(self) -> RechargesResource:
+        """Token recharges paid by card, in multiples of five (citycard)."""
+        from .resources.recharges import RechargesResource
+
+        return RechargesResource(self)
+
+    @cached_property
+    def members(self) -> MembersResource:
+        """The members (children) an account manages, with their offer (etelka)."""
+        from .resources.members import MembersResource
+
+        return MembersResource(self)
+
+    @cached_property
+    def meals(self) -> MealsResource:
+        """School meals: calendar, order, finalise and pay, cancel (etelka)."""
+        from .resources.meals import MealsResource
+
+        return MealsResource(self)
+
+    @cached_property
+    def balances(self) -> BalancesResource:
+        """Members' running accounts; the clerk's cash payments and refunds (etelka)."""
+        from .resources.balances import BalancesResource
+
+        return BalancesResource(self)
+
+    @cached_property
+    def inbox(self) -> InboxResource:
+        """The notifications inbox (etelka)."""
+        from .resources.inbox import InboxResource
+
+        return InboxResource(self)
+
+    @cached_property
+    def board(self) -> BoardResource:
+        """The message board; the clerk publishes (etelka)."""
+        from .resources.board import BoardResource
+
+        return BoardResource(self)
+
+    @cached_property
+    def supplies(self) -> SuppliesResource:
+        """The customer's supply points, with technical and contract data (utility)."""
+        from .resources.supplies import SuppliesResource
+
+        return SuppliesResource(self)
+
+    @cached_property
+    def readings(self) -> ReadingsResource:
+        """Meter self-readings: windows, list, submit, delete (utility)."""
+        from .resources.readings import ReadingsResource
+
+        return ReadingsResource(self)
+
+    @cached_property
+    def invoices(self) -> InvoicesResource:
+        """Invoices since 2014 and their PDFs (utility)."""
+        from .resources.invoices import InvoicesResource
+
+        return InvoicesResource(self)
+
+    @cached_property
+    def documents(self) -> DocumentsResource:
+        """The customer's own documents and general documentation (utility)."""
+        from .resources.documents import DocumentsResource
+
+        return DocumentsResource(self)
+
+    @cached_property
+    def consumption(self) -> ConsumptionResource:
+        """Billed consumption per month, and electricity measures (utility)."""
+        from .resources.consumption import ConsumptionResource
+
+        return ConsumptionResource(self)
 
     def info(self) -> PortalInfo:
         """The portal's info, fetched once per client."""

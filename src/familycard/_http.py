@@ -134,6 +134,29 @@ class HttpCore:
         """Close the connection pool."""
         self._http.close()
 
+    def _transport_error(
+        self, exc: httpx.TransportError, method: str, headers: Mapping[str, str]
+    ) -> PortalUnavailable:
+        """A transport failure: unreachable (nothing sent), or no answer after sending."""
+        request = getattr(exc, "_request", None)
+        key = headers.get(C.IDEMPOTENCY_HEADER)
+        details = {"idempotency_key": key} if key else {}
+        if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout)):
+            return PortalUnavailable(
+                f"could not reach the portal at {self.base_url}: {type(exc).__name__}",
+                code="portal_unreachable",
+                details=details,
+                request=request,
+            )
+        if method in _STATE_CHANGING:
+            message = (
+                f"no answer from the portal after sending ({type(exc).__name__}): the change "
+                f"may have been applied; retry with the same idempotency key {key} to be safe"
+            )
+        else:
+            message = f"no answer from the portal at {self.base_url} ({type(exc).__name__})"
+        return PortalUnavailable(message, code="outcome_unknown", details=details, request=request)
+
     def request(
         self,
         method: str,
@@ -156,13 +179,7 @@ class HttpCore:
                     method, path, json=json, params=clean_params, headers=headers
                 )
             except httpx.TransportError as exc:
-                request = getattr(exc, "_request", None)
-                unreachable = PortalUnavailable(
-                    f"could not reach the portal at {self.base_url}: {type(exc).__name__}",
-                    code="portal_unreachable",
-                    request=request,
-                )
-                raise _Retryable(unreachable, None) from exc
+                raise _Retryable(self._transport_error(exc, method, headers), None) from exc
             if response.is_success:
                 return response
             response.read()
@@ -194,6 +211,9 @@ class HttpCore:
         try:
             return retrying(attempt)
         except _Retryable as final:
+            log.debug(
+                "giving up on %s %s after %d attempts", method, path, self.retry.max_retries + 1
+            )
             last = final.error
             error = (
                 last

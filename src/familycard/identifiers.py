@@ -246,7 +246,8 @@ _LABEL_RE = re.compile(r"[A-Za-z0-9-]+")
 
 
 def validate_email(value: str) -> str:
-    """A plausible e-mail address, stripped, with its domain lowercased.
+    """A plausible e-mail address, stripped and lowercased (portals match addresses
+    regardless of case: a clerk's `Kovacs.Eva@...` is the parent's `kovacs.eva@...`).
 
     Pragmatic, not RFC 5322: one `@`, a local part without spaces, a domain of at
     least two dot-separated labels of letters, digits and hyphens, at most 254
@@ -306,7 +307,7 @@ def validate_email(value: str) -> str:
                 f"e-mail domain part must have at most 63 characters, got {len(label)}",
                 value=address,
             )
-    return f"{local}@{domain.lower()}"
+    return f"{local.lower()}@{domain.lower()}"
 
 
 def validate_iban(value: str) -> str:

@@ -78,8 +78,11 @@ def report_error(error: FamilycardError, *, as_json: bool) -> int:
         _write_err(json.dumps({"error": body}, ensure_ascii=False, default=str))
     else:
         _write_err(f"error: {error.message} [{error.code}]")
+        from familycard import AuthenticationFailed, PermissionDenied
+
+        # Hints name the next step after login; a refused form has its own message.
         hint = _HINTS.get(error.code)
-        if hint:
+        if hint and isinstance(error, (AuthenticationFailed, PermissionDenied)):
             _write_err(f"hint: {hint}")
     return exit_code(error)
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 import os
 import sys
 
-from familycard import InvalidInput
-
 __all__ = ["StdinLines", "read_secret"]
 
 
@@ -34,6 +32,9 @@ def read_secret(
     confirm: bool = False,
 ) -> str:
     """A secret: `$env`, else the next stdin line (with `flag`), else a prompt on a TTY."""
+    # Imported here: the SDK loads httpx and pydantic, which `--help` must not pay for.
+    from familycard import InvalidInput
+
     value = os.environ.get(env)
     if value:
         return value
@@ -46,7 +47,7 @@ def read_secret(
         import typer
 
         prompted: str = typer.prompt(
-            label.capitalize(), hide_input=True, confirmation_prompt=confirm
+            label[:1].upper() + label[1:], hide_input=True, confirmation_prompt=confirm
         )
         return prompted
     raise InvalidInput(

@@ -42,6 +42,20 @@ def _timeout() -> float:
         return 5.0
 
 
+def _check_backend() -> None:
+    """A backend that refuses (fail) or forgets (null) everything is no keyring."""
+    import keyring
+    from keyring.backends import fail, null
+
+    backend = keyring.get_keyring()
+    if isinstance(backend, (fail.Keyring, null.Keyring)):
+        raise KeyringUnavailable(
+            f"no usable OS keyring here (the {type(backend).__module__} backend); set "
+            "FAMILYCARD_USERNAME and FAMILYCARD_PASSWORD (and FAMILYCARD_PIN) instead, "
+            "or install a keyring backend"
+        )
+
+
 def _bounded(fn: Callable[[], T]) -> T:
     """Run a keyring call in a thread and give up after the timeout."""
     box: dict[str, object] = {}
@@ -52,6 +66,7 @@ def _bounded(fn: Callable[[], T]) -> T:
         except BaseException as exc:
             box["error"] = exc
 
+    _check_backend()
     thread = threading.Thread(target=target, daemon=True, name="familycard-keyring")
     thread.start()
     thread.join(_timeout())

@@ -31,6 +31,7 @@ class State:
     verbose: bool
     out: Output = field(init=False)
     _clients: list[Client] = field(default_factory=list, init=False)
+    _controls: list[StubControl] = field(default_factory=list, init=False)
 
     def __post_init__(self) -> None:
         self.out = Output(as_json=self.as_json)
@@ -131,18 +132,34 @@ class State:
                 code="not_logged_in",
             )
         pin = os.environ.get("FAMILYCARD_PIN") or store.get("pin")
-        session = client.auth.login(username, password, pin=pin)
+        remember = self.settings().get("remember") == "yes"
+        session = client.auth.login(username, password, pin=pin, remember=remember)
         store.set("session", session.token)
         return call(client)
 
+    def forget(self, username: str) -> None:
+        """Forget an account's saved secrets and the profile's username."""
+        from ._config import save_profile
+
+        store = self.secrets(username)
+        for name in ("session", "password", "pin"):
+            store.delete(name)
+        if self.settings().get("username") == username:
+            save_profile(self.profile, username=None, remember=None)
+
     def close(self) -> None:
-        """Close every client the command opened."""
+        """Close every client (and stub control) the command opened."""
         for client in self._clients:
             client.close()
         self._clients.clear()
+        for control in self._controls:
+            control.close()
+        self._controls.clear()
 
     def control(self) -> StubControl:
         """The control API of the stub serving --portal."""
         from familycard import StubControl
 
-        return StubControl(self.portal_url())
+        control = StubControl(self.portal_url())
+        self._controls.append(control)
+        return control

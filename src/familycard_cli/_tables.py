@@ -1,48 +1,370 @@
-"""Reading a clerk's spreadsheet: CSV with `,` or `;`, UTF-8 with or without BOM."""
+"""Reading a clerk's spreadsheet, row by row: CSV in the encodings offices have, or .xlsx.
+
+- CSV separated by `,`, `;` or a tab (whichever the header line has most).  Encoding:
+  UTF-8 with or without BOM (UTF-16 with a BOM too); otherwise the file is an old
+  Windows export, Windows-1252 (Italian, Latin-1) or Latin-2 (Hungarian: `ő` and `ű`
+  exist only there, at bytes 0xF5 and 0xFB where Windows-1252 has `õ` and `û`).  A
+  given `encoding` is used as is.  The whole file is decoded once before any row is
+  given, so a wrong encoding is reported before anything is sent.
+- .xlsx: the first sheet, or `sheet`; read in openpyxl's read-only (streaming) mode.
+- Header names match case-insensitively, surrounding spaces ignored; a column with no
+  header name is ignored.  Blank rows are skipped but keep their number: row N is the
+  Nth row below the header (in Excel, row N + 1 when the header is row 1).
+"""
 
 from __future__ import annotations
 
+import codecs
 import csv
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
 
 from familycard import InvalidInput
 
-__all__ = ["read_rows"]
+__all__ = ["Table", "detect_encoding", "open_table", "read_rows"]
+
+_CHUNK = 1 << 20
+#: Bytes that are Hungarian letters in Latin-2 (ő ű Ő Û) and rare letters in Windows-1252.
+_LATIN2_MARKS = (b"\xf5", b"\xfb", b"\xd5", b"\xdb")
+#: Bytes that are Italian letters in Windows-1252 (à è ì ò ù, upper and lower case) and
+#: Czech or Slovak letters in Latin-2.
+_CP1252_MARKS = (b"\xe0", b"\xe8", b"\xec", b"\xf2", b"\xf9", b"\xc0", b"\xc8", b"\xcc", b"\xd2")
+#: Bytes that Windows-1252 and Windows-1250 leave undefined.
+_CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
+_CP1250_UNDEFINED = (b"\x81", b"\x83", b"\x88", b"\x90", b"\x98")
+#: What a user may call the encodings (`--encoding latin2`), besides Python's codec names.
+_ALIASES = {"latin-2": "iso-8859-2"}
+_NAMES = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8 with BOM",
+    "utf-16": "UTF-16",
+    "cp1252": "Windows-1252",
+    "iso8859-1": "Latin-1",
+    "iso8859-2": "Latin-2",
+    "cp1250": "Windows-1250 (Latin-2)",
+}
+_XLSX_SUFFIXES = (".xlsx", ".xlsm")
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # .xls and other Office 97 files
 
 
-def _delimiter(header: str) -> str:
-    return ";" if header.count(";") > header.count(",") else ","
+def _fail(message: str, code: str, **details: Any) -> InvalidInput:
+    return InvalidInput(message, code=code, details=details)
+
+
+# Encodings --------------------------------------------------------------------------
+
+
+def _canonical_encoding(name: str) -> str:
+    wanted = _ALIASES.get(name.strip().lower(), name.strip())
+    try:
+        return codecs.lookup(wanted).name
+    except LookupError:
+        raise _fail(
+            f"unknown encoding {name!r} (try utf-8, cp1252, latin-1 or latin-2)",
+            "unknown_encoding",
+        ) from None
+
+
+def detect_encoding(path: Path) -> str:
+    """The encoding of a CSV file: UTF-8 when it decodes as such, else a Windows export's."""
+    with path.open("rb") as f:
+        start = f.read(4)
+        if start.startswith(codecs.BOM_UTF8):
+            return "utf-8-sig"
+        if start[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            return "utf-16"
+        f.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        utf8 = True
+        latin2 = cp1252 = 0
+        undefined_1252 = undefined_1250 = False
+        while chunk := f.read(_CHUNK):
+            if utf8:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8 = False
+            latin2 += sum(chunk.count(b) for b in _LATIN2_MARKS)
+            cp1252 += sum(chunk.count(b) for b in _CP1252_MARKS)
+            undefined_1252 = undefined_1252 or any(b in chunk for b in _CP1252_UNDEFINED)
+            undefined_1250 = undefined_1250 or any(b in chunk for b in _CP1250_UNDEFINED)
+    if utf8:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8 = False
+    if utf8:
+        return "utf-8"
+    if latin2 > cp1252:
+        return "iso8859-2" if undefined_1250 else "cp1250"
+    return "iso8859-1" if undefined_1252 else "cp1252"
+
+
+def _check_decodes(path: Path, encoding: str) -> int:
+    """Decode the whole file once (nothing kept); return its number of lines."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    lines = 0
+    last = b""
+    with path.open("rb") as f:
+        while True:
+            chunk = f.read(_CHUNK)
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                line = lines + chunk.count(b"\n", 0, max(exc.start, 0)) + 1
+                raise _fail(
+                    f"{path.name} is not {_NAMES.get(encoding, encoding)} text (line {line}: "
+                    f"{exc.reason}); give its encoding with --encoding",
+                    "invalid_encoding",
+                    encoding=encoding,
+                    line=line,
+                ) from None
+            lines += chunk.count(b"\n")
+            if not chunk:
+                return lines + (1 if last not in (b"", b"\n") else 0)
+            last = chunk[-1:]
+
+
+# Cells ------------------------------------------------------------------------------
+
+
+def _xlsx_text(value: Any, number_format: str | None) -> str:
+    """A cell's value as the text a clerk sees in Excel."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not value.is_integer():
+            return repr(value)
+        text = str(int(value))
+        # A code typed as a number but shown with leading zeros ("000000"): keep them.
+        if number_format and set(number_format) == {"0"}:
+            text = text.zfill(len(number_format))
+        return text
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat()
+    return str(value)
+
+
+# Tables -----------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    """An opened spreadsheet: its header, and its rows as they are read."""
+
+    path: Path
+    format: str
+    """`csv` or `xlsx`."""
+    header: list[str]
+    """The column names, lower case, stripped; '' where a column has none."""
+    encoding: str | None = None
+    """The CSV's encoding (Python's codec name)."""
+    delimiter: str = ","
+    """The CSV's separator."""
+    sheet: str | None = None
+    """The .xlsx sheet read."""
+    total: int | None = None
+    """How many rows lie below the header, blank ones included (an estimate for .xlsx)."""
+    _header_at: int = field(default=0, repr=False)
+
+    @property
+    def encoding_name(self) -> str | None:
+        """The encoding as people call it (`Windows-1252`)."""
+        return _NAMES.get(self.encoding, self.encoding) if self.encoding else None
+
+    def check_columns(
+        self,
+        required: Sequence[str],
+        optional: Sequence[str] = (),
+        *,
+        allow_unknown: bool = False,
+    ) -> None:
+        """Refuse a header that lacks a required column, or (unless allowed) has an unknown one."""
+        named = [h for h in self.header if h]
+        twice = sorted({h for h in named if named.count(h) > 1})
+        if twice:
+            raise _fail(
+                f"{self.path.name}: the column(s) {', '.join(twice)} appear more than once",
+                "duplicate_columns",
+                columns=twice,
+            )
+        missing = [c for c in required if c not in named]
+        unknown = [] if allow_unknown else [h for h in named if h not in (*required, *optional)]
+        if not missing and not unknown:
+            return
+        problems = []
+        if missing:
+            problems.append(f"lacks the column(s) {', '.join(missing)}")
+        if unknown:
+            problems.append(f"has unknown column(s) {', '.join(unknown)}")
+        expected = ", ".join(required) + (f" (optional: {', '.join(optional)})" if optional else "")
+        where = self.path.name + (f" (sheet {self.sheet!r})" if self.format == "xlsx" else "")
+        hint = "; another sheet: --sheet NAME" if self.format == "xlsx" else ""
+        raise _fail(
+            f"{where} {' and '.join(problems)}; this portal's columns: {expected}{hint}",
+            "missing_columns" if missing else "unknown_columns",
+            missing=missing,
+            unknown=unknown,
+        )
+
+    def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
+        """(row number, column name -> value) for each non-blank row, values stripped."""
+        if self.format == "xlsx":
+            yield from self._xlsx_rows()
+        else:
+            yield from self._csv_rows()
+
+    def _record(self, values: Sequence[str]) -> dict[str, str]:
+        return {
+            name: value.strip() for name, value in zip(self.header, values, strict=False) if name
+        }
+
+    def _csv_rows(self) -> Iterator[tuple[int, dict[str, str]]]:
+        assert self.encoding is not None
+        with self.path.open(encoding=self.encoding, newline="") as f:
+            reader = csv.reader(f, delimiter=self.delimiter)
+            for _ in range(self._header_at + 1):
+                next(reader, None)
+            for number, values in enumerate(reader, start=1):
+                if any(v.strip() for v in values):
+                    yield number, self._record(values)
+
+    def _xlsx_rows(self) -> Iterator[tuple[int, dict[str, str]]]:
+        workbook, sheet = _open_sheet(self.path, self.sheet)
+        try:
+            rows = sheet.iter_rows()
+            for _ in range(self._header_at + 1):
+                next(rows, None)
+            for number, cells in enumerate(rows, start=1):
+                values = [
+                    _xlsx_text(c.value, getattr(c, "number_format", None)).strip() for c in cells
+                ]
+                if any(values):
+                    yield number, self._record(values)
+        finally:
+            workbook.close()
+
+
+def _open_sheet(path: Path, name: str | None) -> tuple[Any, Any]:
+    """An .xlsx workbook in read-only mode, and its sheet (the first, or `name`)."""
+    import zipfile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise _fail(
+            f"{path.name} is not a readable .xlsx workbook ({exc}); save it again from Excel",
+            "invalid_xlsx",
+        ) from None
+    names: list[str] = list(workbook.sheetnames)
+    if name is None:
+        return workbook, workbook[names[0]]
+    matches = [n for n in names if n == name] or [
+        n for n in names if n.strip().casefold() == name.strip().casefold()
+    ]
+    if not matches:
+        workbook.close()
+        raise _fail(
+            f"{path.name} has no sheet {name!r} (it has: {', '.join(names)})",
+            "unknown_sheet",
+            sheets=names,
+        )
+    return workbook, workbook[matches[0]]
+
+
+def _header(values: Sequence[str]) -> list[str]:
+    return [v.strip().lower() for v in values]
+
+
+def open_table(path: Path, *, encoding: str | None = None, sheet: str | None = None) -> Table:
+    """Open a clerk's CSV or .xlsx file and read its header; rows come with `Table.rows()`.
+
+    Raises `InvalidInput` (nothing sent yet) for a missing, empty, undecodable or
+    unreadable file, an unknown sheet or encoding, or an option that does not apply.
+    """
+    try:
+        with path.open("rb") as f:
+            magic = f.read(4)
+    except FileNotFoundError:
+        raise _fail(f"no such file: {path}", "file_not_found") from None
+    except IsADirectoryError:
+        raise _fail(f"{path} is a folder, not a file", "file_not_found") from None
+    except OSError as exc:
+        raise _fail(f"cannot read {path}: {exc.strerror}", "file_unreadable") from None
+    if magic == _OLE_MAGIC or path.suffix.lower() in (".xls", ".ods", ".numbers"):
+        raise _fail(
+            f"{path.name}: only CSV and .xlsx files are read; save it as .xlsx or CSV",
+            "unsupported_format",
+        )
+    if magic == _ZIP_MAGIC or path.suffix.lower() in _XLSX_SUFFIXES:
+        if encoding is not None:
+            raise _fail("--encoding is for CSV files; .xlsx has none", "option_not_applicable")
+        return _open_xlsx(path, sheet)
+    if sheet is not None:
+        raise _fail("--sheet is for .xlsx files; a CSV file has one sheet", "option_not_applicable")
+    chosen = _canonical_encoding(encoding) if encoding else detect_encoding(path)
+    lines = _check_decodes(path, chosen)
+    with path.open(encoding=chosen, newline="") as f:
+        first_lines = [line for line in (f.readline() for _ in range(50)) if line.strip()]
+    if not first_lines:
+        raise _fail(f"{path.name} is empty: it has no header row", "empty_file")
+    header_line = first_lines[0]
+    delimiter = max((";", ",", "\t"), key=lambda d: (header_line.count(d), d == ","))
+    with path.open(encoding=chosen, newline="") as f:
+        reader = csv.reader(f, delimiter=delimiter)
+        for index, values in enumerate(reader):
+            if any(v.strip() for v in values):
+                return Table(
+                    path=path,
+                    format="csv",
+                    header=_header(values),
+                    encoding=chosen,
+                    delimiter=delimiter,
+                    total=max(lines - reader.line_num, 0),
+                    _header_at=index,
+                )
+    raise _fail(f"{path.name} is empty: it has no header row", "empty_file")  # pragma: no cover
+
+
+def _open_xlsx(path: Path, sheet: str | None) -> Table:
+    workbook, worksheet = _open_sheet(path, sheet)
+    try:
+        for index, cells in enumerate(worksheet.iter_rows(values_only=True)):
+            values = [_xlsx_text(v, None).strip() for v in cells]
+            if any(values):
+                max_row = worksheet.max_row
+                return Table(
+                    path=path,
+                    format="xlsx",
+                    header=_header(values),
+                    sheet=worksheet.title,
+                    total=max(max_row - index - 1, 0) if isinstance(max_row, int) else None,
+                    _header_at=index,
+                )
+    finally:
+        workbook.close()
+    raise _fail(
+        f"{path.name}: the sheet {worksheet.title!r} is empty: it has no header row", "empty_file"
+    )
 
 
 def read_rows(path: Path, *, required: list[str]) -> list[dict[str, str]]:
-    """The rows of a CSV file, header names matched case-insensitively.
+    """Every non-blank row of a CSV or .xlsx file (see `open_table`), in memory.
 
-    Missing columns are reported before anything is sent.
+    Header names match case-insensitively; extra columns are kept.  Missing columns
+    are reported before anything is sent.
     """
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InvalidInput(f"no such file: {path}", code="file_not_found") from None
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(
-            f"{path} is not UTF-8 text: {exc.reason}", code="invalid_encoding"
-        ) from None
-    lines = text.splitlines()
-    if not lines:
-        raise InvalidInput(f"{path} is empty", code="empty_file")
-    reader = csv.reader(lines, delimiter=_delimiter(lines[0]))
-    header = [h.strip().lower() for h in next(reader)]
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise InvalidInput(
-            f"{path.name} lacks the column(s) {', '.join(missing)}; "
-            f"this portal needs: {', '.join(required)}",
-            code="missing_columns",
-            details={"missing": missing},
-        )
-    rows = []
-    for values in reader:
-        if not any(v.strip() for v in values):
-            continue
-        rows.append({h: v.strip() for h, v in zip(header, values, strict=False) if h})
-    return rows
+    table = open_table(path)
+    table.check_columns(required, allow_unknown=True)
+    return [row for _, row in table.rows()]

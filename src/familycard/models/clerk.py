@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Literal
+
+from pydantic import Field
 
 from ._base import WireModel
 
-__all__ = ["EnrolmentBatch", "EnrolmentResult", "EnrolmentRow", "NumberedRow"]
+__all__ = [
+    "MAX_ENROLMENT_BATCH",
+    "Enrolment",
+    "EnrolmentBatch",
+    "EnrolmentPage",
+    "EnrolmentResult",
+    "EnrolmentRow",
+    "EnrolmentStatus",
+    "NumberedRow",
+]
 
-EnrolmentStatus = Literal["created", "exists", "invalid", "failed"]
+#: The most rows one `POST /clerk/enrolments` takes.
+MAX_ENROLMENT_BATCH = 5000
+
+#: `valid` only in a dry run: the row passed every check and was not sent.
+EnrolmentStatus = Literal["created", "exists", "invalid", "failed", "valid"]
 
 #: One row of a clerk's enrolment file, column name to value.
 EnrolmentRow = dict[str, str]
@@ -20,11 +36,11 @@ class EnrolmentResult(WireModel):
     row: int
     """The row's number in the input (1 = first data row)."""
     status: EnrolmentStatus
-    """`created`, `exists` (nothing changed), `invalid` or `failed`."""
+    """`created`, `exists` (nothing changed), `invalid`, `failed`; `valid` in a dry run."""
     key: str | None = None
     """The row's natural key on the portal (tax code, e-mail, customer code, ...)."""
     error: dict[str, Any] | None = None
-    """For `invalid` and `failed`: `{"code", "message"}`."""
+    """For `invalid` and `failed`: `{"code", "message"}` (and `details` where there are some)."""
 
 
 class NumberedRow(WireModel):
@@ -39,5 +55,29 @@ class NumberedRow(WireModel):
 class EnrolmentBatch(WireModel):
     """`POST /clerk/enrolments`: rows enrolled in one request, each on its own."""
 
-    rows: list[NumberedRow]
-    """The rows, at most a few thousand per request."""
+    rows: list[NumberedRow] = Field(max_length=MAX_ENROLMENT_BATCH)
+    """The rows, at most `MAX_ENROLMENT_BATCH` (5,000) per request."""
+
+
+class Enrolment(WireModel):
+    """One enrolment on the portal, as the office lists them."""
+
+    id: int
+    """The portal's number for it, increasing in the order of enrolment."""
+    key: str
+    """Its natural key (see `EnrolmentResult.key`)."""
+    data: dict[str, str]
+    """The enrolled row, checked and normalised."""
+    created_at: datetime
+    """When it was enrolled."""
+
+
+class EnrolmentPage(WireModel):
+    """`GET /clerk/enrolments`: one page of the portal's enrolments, oldest first."""
+
+    total: int
+    """How many enrolments the portal holds in all."""
+    items: list[Enrolment]
+    """This page's enrolments."""
+    next_after: int | None = None
+    """The `after` of the next page; None on the last page."""

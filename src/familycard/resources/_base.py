@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter
@@ -48,3 +49,19 @@ class Resource:
             method, path, json=json, params=params, idempotency_key=idempotency_key
         )
         return TypeAdapter(list[model]).validate_json(response.content)  # type: ignore[valid-type]
+
+
+T = TypeVar("T")
+
+
+def poll(
+    fetch: Callable[[], T], done: Callable[[T], bool], *, timeout: float, interval: float
+) -> T:
+    """Fetch until `done` holds or `timeout` seconds pass; return the last thing fetched."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = fetch()
+        remaining = deadline - time.monotonic()
+        if done(value) or remaining <= 0:
+            return value
+        time.sleep(min(interval, remaining))

@@ -14,7 +14,7 @@ from ..models.accounts import (
     Registration,
     Session,
 )
-from ..rules.accounts import check_new_password, check_registration
+from ..rules.accounts import check_new_password, check_recovery, check_registration
 from ..rules.links import token_from_link
 from ._base import Resource
 
@@ -98,10 +98,14 @@ class AuthResource(Resource):
         customer_code: str | None = None,
         tax_code: str | None = None,
     ) -> Ack:
-        """Ask for a new password; what to give depends on the portal kind."""
-        body = RecoveryRequest(
-            username=username, email=email, customer_code=customer_code, tax_code=tax_code
-        )
+        """Ask for a new password; what to give depends on the portal kind (checked first)."""
+        given = {
+            "username": username,
+            "email": email,
+            "customer_code": customer_code,
+            "tax_code": tax_code,
+        }
+        body = RecoveryRequest(**check_recovery(self._client.info().kind, given))
         return self._call(
             Ack, "POST", "/auth/forgot-password", json=body.model_dump(exclude_none=True)
         )

@@ -15,11 +15,14 @@ from ..models.accounts import NotificationSettings, ProfileUpdate, RegisterReque
 __all__ = [
     "EDITABLE_PROFILE_FIELDS",
     "ENROLMENT_COLUMNS",
+    "PREVIEW_FIELDS",
+    "RECOVERY_FIELDS",
     "REGISTRATION_FIELDS",
     "check_enrolment_row",
     "check_new_password",
     "check_notification_settings",
     "check_profile_update",
+    "check_recovery",
     "check_registration",
     "enrolment_key",
 ]
@@ -36,6 +39,23 @@ REGISTRATION_FIELDS: dict[str, tuple[str, ...]] = {
     "pagoinrete": ("tax_code", "captcha", "full_name", "email", "accept_terms"),
     # R5.1: customer code and VAT number or tax code, then an e-mail.
     "utility": ("customer_code", "vat", "email"),
+}
+
+#: The first step where a portal shows something before the full form (confirm=False):
+#: pagoinrete says whether the tax code has an account (R4.1); utility shows the
+#: customer's name and address for confirmation (R5.1).
+PREVIEW_FIELDS: dict[str, tuple[str, ...]] = {
+    "pagoinrete": ("tax_code", "captcha"),
+    "utility": ("customer_code", "vat"),
+}
+
+#: What identifies an account whose password was forgotten, per kind.
+RECOVERY_FIELDS: dict[str, tuple[str, ...]] = {
+    "citycard": ("username", "email"),  # R1.4
+    "entranext": ("username",),  # the username is the tax code
+    "etelka": ("username",),  # R3.5
+    "pagoinrete": ("tax_code",),  # R4.1
+    "utility": ("customer_code",),  # R5.2
 }
 
 #: The columns of a clerk's enrolment file, per kind (optional ones after `|`).
@@ -112,6 +132,21 @@ def check_registration(kind: str, form: RegisterRequest) -> RegisterRequest:
     anti-bot answer's correctness and enrolment are checked by the portal only.
     """
     required = REGISTRATION_FIELDS[kind]
+    unused = [
+        f
+        for f in ("tax_code", "email", "username", "password", "full_name", "customer_code", "vat")
+        if getattr(form, f) is not None and f not in required
+    ]
+    if unused:
+        names = ", ".join(_FIELD_LABELS.get(f, f) for f in unused)
+        hint = " (the username is your tax code)" if kind == "entranext" else ""
+        raise InvalidInput(
+            f"a {kind} portal does not take {names}{hint}",
+            code="unexpected_field",
+            details={"fields": unused},
+        )
+    if not form.confirm and kind in PREVIEW_FIELDS:
+        required = PREVIEW_FIELDS[kind]
     missing = [f for f in required if not getattr(form, f)]
     if missing:
         if missing == ["accept_terms"]:
@@ -146,6 +181,25 @@ def check_registration(kind: str, form: RegisterRequest) -> RegisterRequest:
     if form.password is not None and "password" in required:
         check_new_password(form.password)
     return form.model_copy(update=changes)
+
+
+def check_recovery(kind: str, fields: Mapping[str, str | None]) -> dict[str, str]:
+    """What a password recovery on a portal kind needs; return the given fields cleaned."""
+    needed = RECOVERY_FIELDS[kind]
+    missing = [f for f in needed if not (fields.get(f) or "").strip()]
+    if missing:
+        flags = " and ".join(f"--{f.replace('_', '-')}" for f in needed)
+        raise InvalidInput(f"password recovery on this portal needs {flags}", code="missing_field")
+    clean = {f: (fields.get(f) or "").strip() for f in needed}
+    if "tax_code" in clean:
+        clean["tax_code"] = ids.validate_tax_code(clean["tax_code"])
+    if "customer_code" in clean:
+        clean["customer_code"] = ids.validate_customer_code(clean["customer_code"])
+    if "email" in clean:
+        clean["email"] = ids.validate_email(clean["email"])
+    if kind == "entranext":
+        clean["username"] = clean["username"].upper()
+    return clean
 
 
 def _cell(row: Mapping[str, str | None], column: str) -> str:

@@ -83,6 +83,9 @@ def register(
         "captcha": captcha,
         "accept_terms": accept_terms,
     }
+    if info.kind == "pagoinrete":
+        # R4.1: the tax code and the anti-bot answer first; a known tax code stops here.
+        client.auth.register(tax_code=tax_code, captcha=captcha, confirm=False)
     if info.kind == "utility" and not yes:
         preview = client.auth.register(**fields, confirm=False)
         if state.as_json or not sys.stdin.isatty():
@@ -148,7 +151,12 @@ def login(
     session = client.auth.login(name, password, pin=pin, remember=remember)
     from .._config import save_profile
 
-    save_profile(state.profile, portal=state.portal_url(), username=session.username)
+    save_profile(
+        state.profile,
+        portal=state.portal_url(),
+        username=session.username,
+        remember="yes" if remember else None,
+    )
     if save:
         from .._secrets import KeyringUnavailable
 
@@ -182,9 +190,7 @@ def logout(ctx: typer.Context) -> None:
     ack = state.session(lambda c: c.auth.logout())
     username = state.username()
     if username and not os.environ.get("FAMILYCARD_PASSWORD"):
-        store = state.secrets(username)
-        for name in ("session", "password", "pin"):
-            store.delete(name)
+        state.forget(username)
     show_ack(state, ack)
 
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from .._exit import EXIT
 from .._state import State
 from .auth import show_ack
 
@@ -16,44 +14,6 @@ app = typer.Typer(
     "Needs FAMILYCARD_CLERK_KEY.",
     no_args_is_help=True,
 )
-
-
-@app.command()
-def enroll(
-    ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="CSV file (',' or ';', UTF-8 with or without BOM).")],
-) -> None:
-    """Enrol every row of a CSV file; each row gets its own outcome.
-
-    Columns per portal kind (see `familycard portal info`); re-enrolling a row adds
-    nothing.  Exit 0 when every row is created or exists, 4 when some were refused.
-    """
-    from familycard import EnrolmentResult
-
-    from .._tables import read_rows
-
-    state = State.of(ctx)
-    client = state.client(clerk=True)
-    info = client.info()
-    rows = read_rows(file, required=info.enrolment_columns)
-    results: list[EnrolmentResult] = client.clerk.enroll_many(rows)
-
-    def human(items: list[Any]) -> None:
-        counts: dict[str, int] = {}
-        for r in items:
-            counts[r.status] = counts.get(r.status, 0) + 1
-        state.out.table(["outcome", "rows"], sorted(counts.items()))
-        problems = [r for r in items if r.error]
-        if problems:
-            state.out.table(
-                ["row", "outcome", "code", "message"],
-                [(r.row, r.status, r.error["code"], r.error["message"]) for r in problems[:20]],
-                title="Problems",
-            )
-
-    state.out.emit(results, human)
-    if any(r.status not in ("created", "exists") for r in results):
-        raise typer.Exit(EXIT["refused"])
 
 
 @app.command("reset-credentials")
@@ -77,3 +37,52 @@ def elevation_code(
     state.out.emit(
         result, lambda r: state.out.console.print(f"code for {r.tax_code}: [bold]{r.code}[/]")
     )
+
+
+@app.command()
+def attendance(
+    ctx: typer.Context,
+    tax_code: Annotated[str, typer.Option(help="The child's tax code.")],
+    service: Annotated[str, typer.Option(help="The service attended, e.g. mensa.")],
+    day: Annotated[
+        list[str] | None,
+        typer.Option("--day", help="A day attended, YYYY-MM-DD; repeat for several."),
+    ] = None,
+    month: Annotated[
+        str | None,
+        typer.Option(help="Instead of --day: every school day of this month (YYYY-MM) so far."),
+    ] = None,
+) -> None:
+    """Record the days a child attended a service; each new day consumes one token (R1.7).
+
+    Recording a day again changes nothing.  School days are Monday to Friday, national
+    holidays excepted; days that have not come yet are refused.
+    """
+    from datetime import date
+
+    from familycard import InvalidInput
+
+    state = State.of(ctx)
+    days = []
+    for text in day or []:
+        try:
+            days.append(date.fromisoformat(text))
+        except ValueError:
+            raise InvalidInput(
+                f"--day wants YYYY-MM-DD, not {text!r}", code="invalid_date"
+            ) from None
+    result = state.client(clerk=True).clerk.record_attendance(
+        tax_code, service, days=days, month=month
+    )
+
+    def human(r: Any) -> None:
+        state.out.console.print(
+            f"{r.member} {r.service}: {len(r.recorded)} days recorded, "
+            f"{len(r.unchanged)} recorded already; balance {r.balance}"
+        )
+
+    state.out.emit(result, human)
+
+
+# Commands kept in their own modules decorate `app` when imported (last: they need it).
+from . import clerk_enroll, clerk_meals, clerk_notices  # noqa: E402, F401

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import typer
 
 from .._state import State
+
+MARIA = "RSSMRA15C45L304I"
 
 
 def demo(ctx: typer.Context) -> None:
     """Tell the main story on an embedded stub, no setup needed.
 
     A clerk enrols a family, a parent registers, reads the PIN from the outbox,
-    logs in and recovers a password.
+    logs in, recovers a password, and tops up the canteen tokens without ever
+    paying twice.
     """
     try:
         from server_stub import StubServer
@@ -48,7 +53,7 @@ def demo(ctx: typer.Context) -> None:
         parent = Client(portal)
         email, username, password = "anna.rossi@example.it", "anna.maria", "Tortona-2026"
         registration = parent.auth.register(
-            tax_code="RSSMRA15C45L304I", email=email, username=username, password=password
+            tax_code=MARIA, email=email, username=username, password=password
         )
         say(f"  {registration.message}")
 
@@ -75,10 +80,41 @@ def demo(ctx: typer.Context) -> None:
         parent.auth.login(username, new_password, pin=pin)
         say(f"  and she is back in as {parent.auth.whoami().username}")
 
+        step("The office records the canteen days Maria attended (R1.7): one token each")
+        today = control.clock().now.date()
+        days = [today - timedelta(days=n) for n in range(1, 20)]
+        school_days = [d for d in days if d.weekday() < 5][:12]
+        with Client(portal, clerk_key="stub-clerk-key") as clerk:
+            recorded = clerk.clerk.record_attendance(MARIA, "mensa", days=school_days)
+        say(f"  {len(recorded.recorded)} days recorded; the balance is now {recorded.balance}")
+
+        step("Anna's monthly script checks the balance and tops up to 20 tokens (R1.6, R1.8)")
+        balance = parent.tokens.balances()[0]
+        say(f"  {balance.member_name}, {balance.service}: {balance.balance} tokens")
+        quote = parent.recharges.quote(top_up_to=20)
+        say(f"  to reach 20 she buys {quote.tokens} tokens (multiples of 5) for {quote.amount}")
+        key = f"topup-{today:%Y-%m}"
+        recharge = parent.recharges.create(top_up_to=20, idempotency_key=key)
+        say(f"  recharge {recharge.id}: {recharge.status}; pay at {recharge.checkout_url}")
+
+        step("She pays on the municipality's card terminal (X4); tokens are credited at once")
+        assert recharge.payment_id is not None
+        paid = control.pay(recharge.payment_id, card="4242424242424242")
+        say(f"  the terminal says {paid.status} (transaction {paid.transaction_id})")
+        say(f"  balance now: {parent.tokens.balances()[0].balance} tokens")
+
+        step("Cron runs the same line again by mistake: the same key, no second charge")
+        again = parent.recharges.create(top_up_to=20, idempotency_key=key)
+        payments = parent.payments.list()
+        say(
+            f"  the same recharge {again.id} ({again.status}); payments this school year: "
+            f"{len(payments)}, receipt {len(parent.payments.receipt(paid.id))} bytes of PDF"
+        )
+
         step("Running the clerk's file again adds nothing twice")
         with Client(portal, clerk_key="stub-clerk-key") as clerk:
-            again = clerk.clerk.enroll_many(rows)
-        say(f"  re-enrolling the same file: {', '.join(r.status for r in again)}")
+            rerun = clerk.clerk.enroll_many(rows)
+        say(f"  re-enrolling the same file: {', '.join(r.status for r in rerun)}")
         parent.close()
         control.close()
     say("\n[green]Done.[/] Try it yourself: familycard stub serve --port 0 --seed demo")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from .._args import parse_day, save_download
 from .._state import State
 
 app = typer.Typer(help="Payments made, and their receipt PDFs.", no_args_is_help=True)
@@ -31,15 +31,7 @@ def list_(
     if sort not in ("asc", "desc"):
         raise InvalidInput("--sort is asc or desc", code="invalid_sort")
 
-    def day(value: str | None, flag: str) -> date | None:
-        if value is None:
-            return None
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            raise InvalidInput(f"{flag} wants a day as YYYY-MM-DD", code="invalid_date") from None
-
-    first, last = day(since, "--from"), day(until, "--to")
+    first, last = parse_day(since, "--from"), parse_day(until, "--to")
     result = state.session(
         lambda c: c.payments.list(
             member=member,
@@ -82,8 +74,4 @@ def receipt(
     """Download a payment's receipt as PDF."""
     state = State.of(ctx)
     pdf = state.session(lambda c: c.payments.receipt(payment_id))
-    tmp = output.with_name(output.name + ".part")
-    tmp.write_bytes(pdf)
-    tmp.replace(output)
-    result = {"payment_id": payment_id, "file": str(output), "bytes": len(pdf)}
-    state.out.emit(result, lambda r: state.out.console.print(f"receipt saved to {r['file']}"))
+    save_download(state.out, output, pdf, "receipt", payment_id=payment_id)

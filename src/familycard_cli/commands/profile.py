@@ -50,7 +50,11 @@ def delete(
         if not sys.stdin.isatty():
             raise InvalidInput("deleting the profile needs --yes", code="confirmation_required")
         typer.confirm("Delete your profile on the portal for good?", abort=True)
-    show_ack(state, state.session(lambda c: c.profile.delete()))
+    ack = state.session(lambda c: c.profile.delete())
+    username = state.username()
+    if username:
+        state.forget(username)
+    show_ack(state, ack)
 
 
 @app.command()

@@ -45,6 +45,34 @@ def serve(
     run_server(host=host, port=port, db=db, seed=seed, config_dir=config, on_ready=ready)
 
 
+@app.command("init-config")
+def init_config(
+    ctx: typer.Context,
+    directory: Annotated[Path, typer.Argument(help="A new folder for the copy.")],
+) -> None:
+    """Copy the default tenant files (and stub.toml) to a folder, to change and serve.
+
+    Then: familycard stub serve --config DIRECTORY
+    """
+    import shutil
+
+    from familycard import Conflict
+    from server_stub.config import DEFAULT_CONFIG_DIR
+
+    state = State.of(ctx)
+    if directory.exists():
+        raise Conflict(f"{directory} exists already; give a new folder", code="already_exists")
+    shutil.copytree(DEFAULT_CONFIG_DIR, directory)
+    files = sorted(p.name for p in directory.glob("*.toml"))
+    state.out.emit(
+        {"directory": str(directory), "files": files},
+        lambda r: state.out.console.print(
+            f"copied {len(files)} files to {r['directory']}; serve them with "
+            f"familycard stub serve --config {r['directory']}"
+        ),
+    )
+
+
 @app.command()
 def reset(
     ctx: typer.Context,

@@ -1,0 +1,56 @@
+"""`/{tenant}/v1/inbox`, `/board` and the clerk's publishing (etelka, R3.17-R3.18)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from familycard.models.meals import Inbox, Message, MessageRequest, Notification
+
+from ..backends import inbox
+from ..deps import ClerkDep, PortalDep, UserDep
+from ..transactions import TxRoute
+
+router = APIRouter(route_class=TxRoute, tags=["inbox"])
+
+
+@router.get("/inbox")
+def list_inbox(portal: PortalDep, account: UserDep, unread: bool = False) -> Inbox:
+    """The notifications, with the total and unread counts (R3.17)."""
+    return inbox.inbox(portal, account, unread=unread)
+
+
+@router.post("/inbox/{notification_id}/read")
+def read_notification(portal: PortalDep, account: UserDep, notification_id: int) -> Notification:
+    """One notification, marked read."""
+    return inbox.read(portal, account, notification_id)
+
+
+@router.get("/board")
+def list_board(
+    portal: PortalDep,
+    account: UserDep,
+    since: Annotated[date | None, Query(alias="from")] = None,
+    until: Annotated[date | None, Query(alias="to")] = None,
+    recipient: str | None = None,
+    search: str | None = None,
+    sort: Literal["asc", "desc"] = "desc",
+) -> list[Message]:
+    """The messages for the account: filter by period, recipient, keywords (R3.18)."""
+    return inbox.messages(
+        portal, account, since=since, until=until, recipient=recipient, search=search, sort=sort
+    )
+
+
+@router.get("/board/latest")
+def latest_message(portal: PortalDep, account: UserDep) -> Message | None:
+    """The latest message for the account, as the home page shows it (R3.18)."""
+    return inbox.latest(portal, account)
+
+
+@router.post("/clerk/board")
+def publish(portal: ClerkDep, body: MessageRequest) -> Message:
+    """Publish a message for everyone, some institutions, or one member (R3.18)."""
+    return inbox.publish(portal, body)

@@ -1,0 +1,74 @@
+"""`client.balances`: members' running accounts, and the clerk's cash and refunds (R3.15-R3.16)."""
+
+from __future__ import annotations
+
+import builtins
+from decimal import Decimal
+
+from .._errors import InvalidInput
+from ..models._base import Money
+from ..models.meals import AccountBalance, ClerkMoneyRequest
+from ..models.payments import Payment
+from ..rules.meals import check_amount
+from ._base import Resource
+
+
+class BalancesResource(Resource):
+    """The running account (folyószámla) of each member and service."""
+
+    def list(self, *, member: str | None = None) -> builtins.list[AccountBalance]:
+        """Balances: 0 settled, negative debt, positive overpayment (R3.16)."""
+        self._client.require("meals")
+        return self._call_list(AccountBalance, "GET", "/balances", params={"member": member})
+
+    def _money(self, amount: Money | Decimal | int | str) -> Money:
+        info = self._client.require("meals")
+        if isinstance(amount, Money):
+            if amount.currency != info.currency:
+                raise InvalidInput(
+                    f"amounts on this portal are in {info.currency}", code="wrong_currency"
+                )
+            amount = amount.value
+        return check_amount(amount, info.currency)
+
+    def record_cash(
+        self,
+        member: str,
+        amount: Money | Decimal | int | str,
+        *,
+        service: str = "meals",
+        note: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> Payment:
+        """Record a cash (or other) payment to a member's account (clerk, R3.15)."""
+        body = ClerkMoneyRequest(
+            member=member, amount=self._money(amount), service=service, note=note
+        )
+        return self._call(
+            Payment,
+            "POST",
+            "/clerk/cash-payments",
+            json=body.model_dump(mode="json", exclude_none=True),
+            idempotency_key=idempotency_key,
+        )
+
+    def record_refund(
+        self,
+        member: str,
+        amount: Money | Decimal | int | str,
+        *,
+        service: str = "meals",
+        note: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> Payment:
+        """Record a refund of a member's overpayment (clerk, R3.15); never more than it."""
+        body = ClerkMoneyRequest(
+            member=member, amount=self._money(amount), service=service, note=note
+        )
+        return self._call(
+            Payment,
+            "POST",
+            "/clerk/refunds",
+            json=body.model_dump(mode="json", exclude_none=True),
+            idempotency_key=idempotency_key,
+        )

@@ -1,0 +1,33 @@
+"""`client.invoices`: invoices since 2014 and their PDFs (R5.4)."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from ..models.utility import Invoice
+from ..rules.utility import check_invoice_year
+from ._base import Resource
+
+
+class InvoicesResource(Resource):
+    """The invoices of a supply point."""
+
+    def get(self, invoice_id: str) -> Invoice:
+        """One of the customer's invoices, whichever supply point it bills."""
+        self._client.require("invoices")
+        return self._call(Invoice, "GET", f"/invoices/{quote(invoice_id, safe='')}")
+
+    def download(self, invoice_id: str) -> bytes:
+        """The invoice's PDF; `invoice_document_missing` (not found) when it has none."""
+        self._client.require("invoices")
+        path = f"/invoices/{quote(invoice_id, safe='')}/document"
+        return self._client._core.request("GET", path).content
+
+    def list(self, *, year: int | None = None, supply_point: str | None = None) -> list[Invoice]:
+        """Invoices since 2014, newest first; only those issued in `year` if given."""
+        info = self._client.require("invoices")
+        check_invoice_year(year, info.policy)
+        point, _ = self._client.supplies.resolve(supply_point)
+        return self._call_list(
+            Invoice, "GET", f"/supplies/{quote(point, safe='')}/invoices", params={"year": year}
+        )

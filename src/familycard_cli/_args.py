@@ -1,0 +1,95 @@
+"""What several commands take and give back: days typed by a person, files written whole."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, overload
+
+import typer
+
+if TYPE_CHECKING:
+    from ._output import Output
+    from ._state import State
+
+__all__ = [
+    "Interval",
+    "Timeout",
+    "Wait",
+    "exit_for_payment",
+    "parse_day",
+    "save_download",
+    "write_whole",
+]
+
+#: `--wait`, `--timeout`, `--interval` of the commands that start a checkout.
+Wait = Annotated[
+    bool,
+    typer.Option("--wait", help="Wait until the payment ends (the checkout URL goes to stderr)."),
+]
+Timeout = Annotated[
+    float, typer.Option(min=0, help="With --wait: give up after this many seconds.")
+]
+Interval = Annotated[float, typer.Option(min=0.1, help="With --wait: seconds between checks.")]
+
+
+@overload
+def parse_day(value: str, flag: str) -> date: ...
+@overload
+def parse_day(value: None, flag: str) -> None: ...
+def parse_day(value: str | None, flag: str) -> date | None:
+    """A day given as YYYY-MM-DD; `invalid_date` (exit 2) for anything else."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        from familycard import InvalidInput
+
+        raise InvalidInput(
+            f"{flag} wants a day as YYYY-MM-DD, not {value!r}", code="invalid_date"
+        ) from None
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """Write a file so that it is either complete or absent: never half-written."""
+    tmp = path.with_name(path.name + ".part")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def save_download(out: Output, path: Path, data: bytes, what: str, **ids: str) -> None:
+    """Write a downloaded file whole and report it (`{**ids, "file", "bytes"}` with --json)."""
+    write_whole(path, data)
+    result = {**ids, "file": str(path), "bytes": len(data)}
+    out.emit(result, lambda r: out.console.print(f"{what} saved to {r['file']}", markup=False))
+
+
+def exit_for_payment(state: State, status: str, *, what: str, later: str, unpaid: str) -> None:
+    """After --wait: exit 4 when the payment failed or expired, 75 while still awaited.
+
+    `what` names it ("recharge rch_..."), `later` is the command to check again,
+    `unpaid` says what a failed payment left as it was.
+    """
+    from familycard import PortalUnavailable, RuleViolation
+
+    from ._exit import EXIT, report_error
+
+    if status not in ("awaiting_payment", "failed", "expired"):
+        return
+    if status == "awaiting_payment":
+        error: Exception = PortalUnavailable(
+            f"{what} is still awaiting payment; check later with: {later}",
+            code="payment_pending",
+        )
+        code = EXIT["unavailable"]
+    else:
+        reason = "was declined" if status == "failed" else "expired before it was paid"
+        error = RuleViolation(f"{what}: the payment {reason}; {unpaid}", code=f"payment_{status}")
+        code = EXIT["refused"]
+    assert isinstance(error, (PortalUnavailable, RuleViolation))
+    report_error(error, as_json=state.as_json)
+    raise typer.Exit(code)
