@@ -41,16 +41,7 @@ class BalancesResource(Resource):
         idempotency_key: str | None = None,
     ) -> Payment:
         """Record a cash (or other) payment to a member's account (clerk, R3.15)."""
-        body = ClerkMoneyRequest(
-            member=member, amount=self._money(amount), service=service, note=note
-        )
-        return self._call(
-            Payment,
-            "POST",
-            "/clerk/cash-payments",
-            json=body.model_dump(mode="json", exclude_none=True),
-            idempotency_key=idempotency_key,
-        )
+        return self._record("/clerk/cash-payments", member, amount, service, note, idempotency_key)
 
     def record_refund(
         self,
@@ -62,13 +53,24 @@ class BalancesResource(Resource):
         idempotency_key: str | None = None,
     ) -> Payment:
         """Record a refund of a member's overpayment (clerk, R3.15); never more than it."""
+        return self._record("/clerk/refunds", member, amount, service, note, idempotency_key)
+
+    def _record(
+        self,
+        path: str,
+        member: str,
+        amount: Money | Decimal | int | str,
+        service: str,
+        note: str | None,
+        idempotency_key: str | None,
+    ) -> Payment:
         body = ClerkMoneyRequest(
             member=member, amount=self._money(amount), service=service, note=note
         )
         return self._call(
             Payment,
             "POST",
-            "/clerk/refunds",
+            path,
             json=body.model_dump(mode="json", exclude_none=True),
             idempotency_key=idempotency_key,
         )
