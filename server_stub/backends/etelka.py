@@ -4,8 +4,8 @@ Members are the children of the clerk's enrolment rows (guardian e-mail, child n
 institution, age group); an account reaches those recorded with its e-mail (R3.3).  A
 child recorded under two parents' e-mails is one member, with one id.  The running
 account of a member and service is a ledger whose sum is the balance: charges and
-subsidies when orders become final, payments, cancellation credits, cash and refunds
-the clerk records.
+subsidies when orders become final, payments, cancellation credits, cash, refunds and
+charges the clerk records.
 """
 
 from __future__ import annotations
@@ -52,6 +52,7 @@ __all__ = [
     "members",
     "post",
     "record_cash",
+    "record_charge",
     "record_refund",
     "resolve",
     "resolve_any",
@@ -262,7 +263,7 @@ def set_billing(portal: Portal, request: BillingRequest) -> Member:
     return member_model(portal, member)
 
 
-def _record(portal: Portal, request: ClerkMoneyRequest, *, refund: bool) -> Payment:
+def _checked(portal: Portal, request: ClerkMoneyRequest) -> tuple[Enrolled, Money]:
     portal.require("meals")
     member = resolve_any(portal, request.member)
     _check_service(portal, member, request.service)
@@ -270,7 +271,11 @@ def _record(portal: Portal, request: ClerkMoneyRequest, *, refund: bool) -> Paym
         raise RuleViolation(
             f"amounts on this portal are in {currency(portal)}", code="wrong_currency"
         )
-    amount = check_amount(request.amount.value, currency(portal))
+    return member, check_amount(request.amount.value, currency(portal))
+
+
+def _record(portal: Portal, request: ClerkMoneyRequest, *, refund: bool) -> Payment:
+    member, amount = _checked(portal, request)
     if refund:
         check_refund(amount, balance(portal, member.id, request.service))
     what = "refund of overpayment" if refund else "cash payment"
@@ -326,3 +331,35 @@ def record_cash(portal: Portal, request: ClerkMoneyRequest) -> Payment:
 def record_refund(portal: Portal, request: ClerkMoneyRequest) -> Payment:
     """The clerk pays back an overpayment: never more than the positive balance."""
     return _record(portal, request, refund=True)
+
+
+def record_charge(portal: Portal, request: ClerkMoneyRequest) -> AccountBalance:
+    """R3.16: the clerk charges a member's running account (a debt when nothing covers it);
+    the account after the charge.  A later payment settles it."""
+    member, amount = _checked(portal, request)
+    post(portal, member.id, "charge", -amount.value, service=request.service, note=request.note)
+    after = balance(portal, member.id, request.service)
+    service_name = _service_name(portal, request.service)
+    note = f" ({request.note.strip()})" if request.note else ""
+    inbox.notify(
+        portal,
+        accounts_of(portal, member),
+        event="payment",
+        title=f"Charge recorded for {member.name}: {amount}",
+        body=f"The office charged {amount} to the account of {member.name} "
+        f"({service_name}){note}. Balance now: {after}.",
+        data={
+            "member_id": member.id,
+            "member": member.name,
+            "amount": json.loads(Money.of(-amount.value, amount.currency).model_dump_json()),
+            "balance": json.loads(after.model_dump_json()),
+        },
+    )
+    return AccountBalance(
+        member_id=member.id,
+        member=member.name,
+        service=request.service,
+        service_name=service_name,
+        balance=after,
+        state=balance_state(after),
+    )

@@ -14,13 +14,31 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from familycard import InvalidInput, NotFound
-from familycard.models.meals import Inbox, Message, MessageRequest, Notification
-from familycard.rules.meals import check_message, fold, matches_search, resolve_member
+from familycard.models.meals import BoardDocument, Inbox, Message, MessageRequest, Notification
+from familycard.rules.meals import (
+    board_document,
+    board_documents,
+    check_message,
+    fold,
+    matches_search,
+    menu_lines,
+    price_list_lines,
+    resolve_member,
+)
 
 from ..state import Portal, iso
 from .accounts import default_notifications
 
-__all__ = ["inbox", "latest", "messages", "notify", "publish", "read"]
+__all__ = [
+    "document_pdf",
+    "documents",
+    "inbox",
+    "latest",
+    "messages",
+    "notify",
+    "publish",
+    "read",
+]
 
 
 # The inbox (R3.17) ------------------------------------------------------------------------
@@ -259,3 +277,28 @@ def latest(portal: Portal, account: sqlite3.Row) -> Message | None:
     """The latest message the account sees (the home page's "latest message")."""
     found = messages(portal, account, sort="desc")
     return found[0] if found else None
+
+
+# The board's documents (R3.18) -----------------------------------------------------------------
+
+
+def documents(portal: Portal) -> list[BoardDocument]:
+    """R3.18: the price list and the menus the board offers for download."""
+    portal.require("board")
+    return board_documents(portal.tenant.policy)
+
+
+def document_pdf(portal: Portal, document_id: str) -> tuple[BoardDocument, bytes]:
+    """R3.18: one of the board's documents as a PDF; `not_found` for an unknown id."""
+    from ..pdf import render_pdf
+    from . import etelka
+
+    portal.require("board")
+    policy = portal.tenant.policy
+    document = board_document(policy, document_id)
+    if document.kind == "price_list":
+        lines = price_list_lines(policy, etelka.currency(portal))
+    else:
+        assert document.period is not None
+        lines = menu_lines(policy, document.period)
+    return document, render_pdf(f"{portal.tenant.name}: {document.title}", lines)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
-from familycard.models.meals import Inbox, Message, MessageRequest, Notification
+from familycard.models.meals import BoardDocument, Inbox, Message, MessageRequest, Notification
 
 from ..backends import inbox
 from ..deps import ClerkDep, PortalDep, UserDep
@@ -48,6 +48,27 @@ def list_board(
 def latest_message(portal: PortalDep, account: UserDep) -> Message | None:
     """The latest message for the account, as the home page shows it (R3.18)."""
     return inbox.latest(portal, account)
+
+
+@router.get("/board/documents")
+def list_documents(portal: PortalDep, account: UserDep) -> list[BoardDocument]:
+    """The documents the board offers: the price list and the menus (R3.18)."""
+    return inbox.documents(portal)
+
+
+@router.get(
+    "/board/documents/{document_id}",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}},
+)
+def download_document(portal: PortalDep, account: UserDep, document_id: str) -> Response:
+    """One of the board's documents as a PDF (R3.18)."""
+    document, pdf = inbox.document_pdf(portal, document_id)
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{document.file_name}"'},
+    )
 
 
 @router.post("/clerk/board")

@@ -2,7 +2,7 @@
 
 School meals (R3.8-R3.16): members and their offer, the ordering calendar, orders,
 finalising and paying, quick cancellation, the running accounts; the clerk records
-billing data, cash payments and refunds.
+billing data, cash payments, refunds and charges.
 """
 
 from __future__ import annotations
@@ -137,3 +137,9 @@ def record_cash(portal: ClerkDep, body: ClerkMoneyRequest) -> Payment:
 def record_refund(portal: ClerkDep, body: ClerkMoneyRequest) -> Payment:
     """Record a refund of a member's overpayment (R3.15)."""
     return etelka.record_refund(portal, body)
+
+
+@router.post("/clerk/charges")
+def record_charge(portal: ClerkDep, body: ClerkMoneyRequest) -> AccountBalance:
+    """Charge a member's running account: a debt until paid (R3.16)."""
+    return etelka.record_charge(portal, body)

@@ -67,7 +67,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "board": (
         "board:app",
-        "Message board: messages for everyone, your institutions or your children.",
+        "Message board: messages for everyone, your institutions or your children; "
+        "the price list and menus as PDFs.",
     ),
     "payments": ("payments:app", "Payments made, and their receipt PDFs."),
     "supplies": (

@@ -164,3 +164,44 @@ def test_r3_18_board_messages_are_e_mailed_only_when_asked(cli, stub, ids):
     ok(run(cli, "profile", "notifications", "--set", "board=on"))
     publish(cli, stub, "2026-03-02 11:00", "Második", "Ez már megy.")
     assert stub.control.last_email(EVA, kind="board").body == "Ez már megy."
+
+
+# R3.18 the board's documents: the price list and the menus -------------------------------------
+
+
+def test_r3_18_the_price_list_and_the_menus_are_listed_and_downloadable(cli, ids, tmp_path):
+    documents = ok(run(cli, "board", "documents"))
+    assert [(d["id"], d["kind"]) for d in documents] == [
+        ("price-list", "price_list"),
+        ("menu-2026-W10", "menu"),
+    ]
+    assert documents[1]["period"] == "2026-W10"
+    human = run(cli, "board", "documents", json=False)
+    assert "price-list" in human.stdout
+    prices = tmp_path / "prices.pdf"
+    saved = ok(run(cli, "board", "download", "price-list", "-o", str(prices)))
+    assert saved == {
+        "document_id": "price-list",
+        "file": str(prices),
+        "bytes": len(prices.read_bytes()),
+    }
+    pdf = prices.read_bytes()
+    assert pdf.startswith(b"%PDF")
+    # The policy's primary-school lunch: price 650, subsidy 150, to pay 500 (cp1252 text).
+    assert "lunch: HUF 650, subsidy HUF 150, to pay HUF 500".encode("cp1252") in pdf
+    assert "Általános iskolás".encode("cp1252") in pdf
+    menu = tmp_path / "menu.pdf"
+    ok(run(cli, "board", "download", "menu-2026-W10", "-o", str(menu)))
+    text = menu.read_bytes()
+    assert text.startswith(b"%PDF")
+    assert "lunch, menu A: Halászlé, túrós csusza".encode("cp1252") in text
+    # Menu B too, where the policy offers a choice (the PDF writes ő as ö).
+    assert "lunch, menu B: Halászlé, krumplifözelék".encode("cp1252") in text
+
+
+def test_r3_18_an_unknown_document_is_not_found(cli, ids, tmp_path):
+    target = tmp_path / "nothing.pdf"
+    missing = run(cli, "board", "download", "menu-1999-W01", "-o", str(target))
+    assert missing.exit_code == 5
+    assert missing.error()["code"] == "not_found"
+    assert not target.exists()

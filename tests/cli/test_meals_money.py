@@ -93,3 +93,33 @@ def test_r3_15_cash_and_refunds_need_the_clerk_key(cli, stub, ids):
     result = run(cli, "clerk", "cash-payment", "--member", ids[BENCE], "--amount", "100")
     assert result.exit_code == 3
     assert result.error()["code"] == "clerk_key_required"
+
+
+def test_r3_16_a_charge_puts_the_member_in_debt_and_cash_settles_it(cli, stub, ids):
+    bence = ids[BENCE]
+    charged = clerk(cli, "charge", "--member", bence, "--amount", "2500", "--note", "lost tray")
+    assert charged.exit_code == 0, charged.stderr
+    assert charged.json()["balance"] == huf(-2500)
+    assert charged.json()["state"] == "debt"
+    row = ok(run(cli, "balances", "list", "--member", bence))[0]
+    assert (row["balance"], row["state"]) == (huf(-2500), "debt")
+    human = run(cli, "balances", "list", "--member", bence, json=False, env={"FORCE_COLOR": "1"})
+    assert "\x1b[31mHUF -2500" in human.stdout  # a debt is red
+    assert "debt" in human.stdout
+    notice = inbox(cli)["notifications"][0]
+    assert notice["title"].startswith("Charge recorded for Kovács Bence")
+    assert "lost tray" in notice["body"]
+    ok(clerk(cli, "cash-payment", "--member", bence, "--amount", "2500"))
+    row = ok(run(cli, "balances", "list", "--member", bence))[0]
+    assert (row["balance"], row["state"]) == (huf(0), "settled")
+
+
+def test_r3_16_a_charge_needs_the_clerk_key_and_a_positive_amount(cli, stub, ids):
+    denied = run(cli, "clerk", "charge", "--member", ids[BENCE], "--amount", "100")
+    assert denied.exit_code == 3
+    assert denied.error()["code"] == "clerk_key_required"
+    for amount in ("0", "-100", "12.5"):
+        wrong = clerk(cli, "charge", "--member", ids[BENCE], "--amount", amount)
+        assert wrong.exit_code == 2, amount
+        assert wrong.error()["code"] == "invalid_amount"
+    assert ok(run(cli, "balances", "list", "--member", ids[BENCE]))[0]["balance"] == huf(0)

@@ -14,6 +14,7 @@ from .accounts import (
 from .clerk import Enrolment, EnrolmentResult
 from .meals import (
     AccountBalance,
+    BoardDocument,
     Cancellable,
     Cancellation,
     CancellationOutcome,
@@ -77,6 +78,7 @@ __all__ = [
     "Ack",
     "Attendance",
     "AttendanceResult",
+    "BoardDocument",
     "Cancellable",
     "Cancellation",
     "CancellationOutcome",

@@ -14,6 +14,7 @@ __all__ = [
     "BalanceState",
     "BillingData",
     "BillingRequest",
+    "BoardDocument",
     "Calculation",
     "CalculationLine",
     "CalendarDay",
@@ -424,7 +425,7 @@ class AccountBalance(WireModel):
 
 
 class ClerkMoneyRequest(WireModel):
-    """A cash payment or a refund of overpayment the clerk records."""
+    """A cash payment, a refund of overpayment or a charge the clerk records."""
 
     member: str
     """The member's id (or name, when unique)."""
@@ -433,7 +434,7 @@ class ClerkMoneyRequest(WireModel):
     service: str = "meals"
     """The running account it goes to."""
     note: str | None = None
-    """A note shown with the payment."""
+    """A note shown with the payment or charge."""
 
 
 class BillingRequest(WireModel):
@@ -501,6 +502,21 @@ class Message(WireModel):
     """That member's name."""
     published_at: datetime
     """When it was published, in the portal clock."""
+
+
+class BoardDocument(WireModel):
+    """A document the board offers for download (R3.18): the price list, or a menu."""
+
+    id: str
+    """The document's id, for `board download ID` (`price-list`, `menu-2026-W10`)."""
+    kind: Literal["price_list", "menu"]
+    """`price_list` (per age group and meal type, with subsidies) or `menu`."""
+    title: str
+    """What a person reads."""
+    period: str | None = None
+    """The menu's week (`YYYY-Www`) or month (`YYYY-MM`); none for the price list."""
+    file_name: str
+    """A file name for the PDF."""
 
 
 class MessageRequest(WireModel):

@@ -1,4 +1,5 @@
-"""`client.balances`: members' running accounts, and the clerk's cash and refunds (R3.15-R3.16)."""
+"""`client.balances`: members' running accounts, and the clerk's cash, refunds and charges
+(R3.15-R3.16)."""
 
 from __future__ import annotations
 
@@ -54,6 +55,30 @@ class BalancesResource(Resource):
     ) -> Payment:
         """Record a refund of a member's overpayment (clerk, R3.15); never more than it."""
         return self._record("/clerk/refunds", member, amount, service, note, idempotency_key)
+
+    def record_charge(
+        self,
+        member: str,
+        amount: Money | Decimal | int | str,
+        *,
+        service: str = "meals",
+        note: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> AccountBalance:
+        """Charge a member's running account (clerk, R3.16): a debt until a payment covers it.
+
+        Returns the account after the charge.
+        """
+        body = ClerkMoneyRequest(
+            member=member, amount=self._money(amount), service=service, note=note
+        )
+        return self._call(
+            AccountBalance,
+            "POST",
+            "/clerk/charges",
+            json=body.model_dump(mode="json", exclude_none=True),
+            idempotency_key=idempotency_key,
+        )
 
     def _record(
         self,

@@ -6,11 +6,12 @@ import builtins
 from collections.abc import Iterable
 from datetime import date
 from typing import Literal
+from urllib.parse import quote
 
 from pydantic import TypeAdapter
 
 from .._errors import InvalidInput
-from ..models.meals import Message, MessageRequest
+from ..models.meals import BoardDocument, Message, MessageRequest
 from ..rules.meals import check_message
 from ._base import Resource
 
@@ -48,6 +49,19 @@ class BoardResource(Resource):
         self._client.require("board")
         response = self._client._core.request("GET", "/board/latest")
         return TypeAdapter(Message | None).validate_json(response.content)
+
+    def documents(self) -> builtins.list[BoardDocument]:
+        """The documents the board offers: the price list and the menus (R3.18)."""
+        self._client.require("board")
+        return self._call_list(BoardDocument, "GET", "/board/documents")
+
+    def download(self, document_id: str) -> bytes:
+        """One of the board's documents as a PDF (`not_found` for an unknown id)."""
+        self._client.require("board")
+        response = self._client._core.request(
+            "GET", f"/board/documents/{quote(document_id, safe='')}"
+        )
+        return response.content
 
     def publish(
         self,

@@ -39,6 +39,7 @@ from ..models.meals import (
     BalanceState,
     BillingData,
     BillingRequest,
+    BoardDocument,
     Calculation,
     CalculationLine,
     CalendarDay,
@@ -57,10 +58,13 @@ from .tokens import parse_month
 __all__ = [
     "DEFAULT_CUTOFF",
     "MEAL_TYPES",
+    "PRICE_LIST_ID",
     "WEEKDAYS",
     "NationalCalendar",
     "WorkingCalendar",
     "balance_state",
+    "board_document",
+    "board_documents",
     "calculate",
     "cancellation_cutoff",
     "cancellation_deadline",
@@ -80,6 +84,7 @@ __all__ = [
     "meals_offered",
     "member_id",
     "menu_label",
+    "menu_lines",
     "month_days",
     "month_of",
     "national_calendar",
@@ -96,6 +101,7 @@ __all__ = [
     "plan_order",
     "portal_calendar",
     "previous_working_day",
+    "price_list_lines",
     "resolve_member",
 ]
 
@@ -898,6 +904,115 @@ def check_message(request: MessageRequest, institutions: Sequence[str]) -> Messa
     return request.model_copy(
         update={"title": title, "body": body, "institutions": sorted(set(request.institutions))}
     )
+
+
+#: R3.18: the id of the price list on the board.
+PRICE_LIST_ID = "price-list"
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+def _menu_period(period: str) -> tuple[date, date]:
+    """The first and last day of a menu's week (`YYYY-Www`) or month (`YYYY-MM`)."""
+    week = _WEEK.match(period)
+    if week:
+        monday = date.fromisocalendar(int(week.group(1)), int(week.group(2)), 1)
+        return monday, monday + timedelta(days=6)
+    first, _ = parse_month(period)
+    return first, month_days(period)[-1]
+
+
+def board_documents(policy: Mapping[str, Any]) -> list[BoardDocument]:
+    """R3.18: the board's downloadable documents: the price list, and each menu of the
+    policy (`menus`, by week `YYYY-Www` or month `YYYY-MM`), oldest first."""
+    documents = [
+        BoardDocument(
+            id=PRICE_LIST_ID,
+            kind="price_list",
+            title="Price list of school meals",
+            file_name=f"{PRICE_LIST_ID}.pdf",
+        )
+    ]
+    menus: Mapping[str, Any] = policy.get("menus", {})
+    for period in sorted(menus, key=lambda p: _menu_period(p)[0]):
+        first, last = _menu_period(period)
+        documents.append(
+            BoardDocument(
+                id=f"menu-{period}",
+                kind="menu",
+                title=f"Menu {period} ({first.isoformat()} to {last.isoformat()})",
+                period=period,
+                file_name=f"menu-{period}.pdf",
+            )
+        )
+    return documents
+
+
+def board_document(policy: Mapping[str, Any], document_id: str) -> BoardDocument:
+    """One of the board's documents by id; `not_found` for any other."""
+    documents = board_documents(policy)
+    for document in documents:
+        if document.id == document_id.strip():
+            return document
+    known = ", ".join(d.id for d in documents)
+    raise NotFound(
+        f"no document {document_id!r} on the board (documents: {known})", code="not_found"
+    )
+
+
+def price_list_lines(policy: Mapping[str, Any], currency: Currency) -> list[str]:
+    """R3.18: the price list: per age group and meal type, the price, the subsidy and
+    what the family pays (the tenant policy's `meal_prices` and `meal_subsidies`)."""
+    names: Mapping[str, str] = policy.get("age_group_names", {})
+    prices: Mapping[str, Mapping[str, Any]] = policy.get("meal_prices", {})
+    subsidies: Mapping[str, Mapping[str, Any]] = policy.get("meal_subsidies", {})
+    lines = [f"Prices per meal in {currency}: price, subsidy, to pay."]
+    for group in policy.get("age_groups", list(prices)):
+        if group not in prices:
+            continue
+        lines.append("")
+        lines.append(f"{names.get(group, group)} ({group})")
+        for meal in MEAL_TYPES:
+            if meal not in prices[group]:
+                continue
+            price = _money(prices[group][meal], currency, f"meal price of {group} {meal}")
+            subsidy = _money(
+                subsidies.get(group, {}).get(meal, "0"), currency, f"subsidy of {meal}"
+            )
+            payable = Money.of(max(price.value - subsidy.value, Decimal(0)), currency)
+            lines.append(f"  {_MEAL_NAMES[meal]}: {price}, subsidy {subsidy}, to pay {payable}")
+    return lines
+
+
+def menu_lines(policy: Mapping[str, Any], period: str) -> list[str]:
+    """R3.18: a menu's lines, day by day (weekday or `YYYY-MM-DD` keys) and meal by meal;
+    a meal with a choice (`menu_choice`) lists menus A and B."""
+    menu: Mapping[str, Mapping[str, Any]] = policy.get("menus", {}).get(period, {})
+    choice = set(policy.get("menu_choice", ()))
+    first, _ = _menu_period(period)
+    lines: list[str] = []
+
+    def when(key: str) -> date:
+        if key in WEEKDAYS:
+            return first + timedelta(days=WEEKDAYS.index(key))
+        return date.fromisoformat(key)
+
+    for key in sorted(menu, key=when):
+        day = when(key)
+        if lines:
+            lines.append("")
+        lines.append(f"{day:%A} {day.isoformat()}")
+        for meal in MEAL_TYPES:
+            dish = menu[key].get(meal)
+            if dish is None:
+                continue
+            if meal in choice:
+                if not isinstance(dish, Mapping) or set(dish) != {"A", "B"}:
+                    raise ValueError(f"the menu of {period} {key} offers {meal} as menus A and B")
+                for label in ("A", "B"):
+                    lines.append(f"  {_MEAL_NAMES[meal]}, menu {label}: {dish[label]}")
+            else:
+                lines.append(f"  {_MEAL_NAMES[meal]}: {dish}")
+    return lines
 
 
 def balance_state(balance: Money) -> BalanceState:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import typer
 
-from .._args import parse_day
+from .._args import parse_day, save_download
 from .._state import State
 
 app = typer.Typer(
-    help="Message board: messages for everyone, your institutions or your children.",
+    help="Message board: messages for everyone, your institutions or your children; "
+    "the price list and menus as PDFs.",
     no_args_is_help=True,
 )
 
@@ -95,3 +97,30 @@ def latest(ctx: typer.Context) -> None:
         _show(state, m, zone)
 
     state.out.emit(result, human)
+
+
+@app.command()
+def documents(ctx: typer.Context) -> None:
+    """List the documents on the board: the price list and the menus (R3.18)."""
+    state = State.of(ctx)
+    result = state.session(lambda c: c.board.documents())
+
+    def human(items: list[Any]) -> None:
+        rows = [(d.id, d.kind.replace("_", " "), d.title) for d in items]
+        state.out.table(["id", "kind", "title"], rows)
+
+    state.out.emit(result, human)
+
+
+@app.command()
+def download(
+    ctx: typer.Context,
+    document_id: Annotated[
+        str, typer.Argument(help="The document's id (see `board documents`), e.g. price-list.")
+    ],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the PDF.")],
+) -> None:
+    """Download a document of the board (the price list, a menu) as PDF."""
+    state = State.of(ctx)
+    pdf = state.session(lambda c: c.board.download(document_id))
+    save_download(state.out, output, pdf, "document", document_id=document_id)

@@ -1,4 +1,5 @@
-"""`familycard clerk message`, `billing-data`, `cash-payment`, `refund`: the etelka office.
+"""`familycard clerk message`, `billing-data`, `cash-payment`, `refund`, `charge`: the etelka
+office.
 
 These commands decorate the clerk group's `app` (imported at the end of `clerk.py`).
 """
@@ -105,4 +106,26 @@ def refund(
     )
     state.out.emit(
         result, lambda p: state.out.console.print(f"{p.id}: {p.description}, {p.amount}")
+    )
+
+
+@app.command()
+def charge(
+    ctx: typer.Context,
+    member: MemberArg,
+    amount: AmountOpt,
+    service: ServiceOpt = "meals",
+    note: Annotated[str | None, typer.Option(help="A note shown with the charge.")] = None,
+) -> None:
+    """Charge a member's running account: it goes negative, a debt, until a payment covers
+    it (R3.16)."""
+    state = State.of(ctx)
+    result = state.client(clerk=True).balances.record_charge(
+        member, amount, service=service, note=note
+    )
+    state.out.emit(
+        result,
+        lambda b: state.out.console.print(
+            f"charged {b.member} ({b.service_name}): balance {b.balance}, {b.state}"
+        ),
     )
