@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import builtins
 from decimal import Decimal
+from typing import TypeVar
+
+from pydantic import BaseModel
 
 from .._errors import InvalidInput
 from ..models._base import Money
@@ -12,6 +15,8 @@ from ..models.meals import AccountBalance, ClerkMoneyRequest
 from ..models.payments import Payment
 from ..rules.meals import check_amount
 from ._base import Resource
+
+R = TypeVar("R", bound=BaseModel)
 
 
 class BalancesResource(Resource):
@@ -42,7 +47,9 @@ class BalancesResource(Resource):
         idempotency_key: str | None = None,
     ) -> Payment:
         """Record a cash (or other) payment to a member's account (clerk, R3.15)."""
-        return self._record("/clerk/cash-payments", member, amount, service, note, idempotency_key)
+        return self._record(
+            "/clerk/cash-payments", member, amount, service, note, idempotency_key, Payment
+        )
 
     def record_refund(
         self,
@@ -54,7 +61,9 @@ class BalancesResource(Resource):
         idempotency_key: str | None = None,
     ) -> Payment:
         """Record a refund of a member's overpayment (clerk, R3.15); never more than it."""
-        return self._record("/clerk/refunds", member, amount, service, note, idempotency_key)
+        return self._record(
+            "/clerk/refunds", member, amount, service, note, idempotency_key, Payment
+        )
 
     def record_charge(
         self,
@@ -69,15 +78,8 @@ class BalancesResource(Resource):
 
         Returns the account after the charge.
         """
-        body = ClerkMoneyRequest(
-            member=member, amount=self._money(amount), service=service, note=note
-        )
-        return self._call(
-            AccountBalance,
-            "POST",
-            "/clerk/charges",
-            json=body.model_dump(mode="json", exclude_none=True),
-            idempotency_key=idempotency_key,
+        return self._record(
+            "/clerk/charges", member, amount, service, note, idempotency_key, AccountBalance
         )
 
     def _record(
@@ -88,12 +90,14 @@ class BalancesResource(Resource):
         service: str,
         note: str | None,
         idempotency_key: str | None,
-    ) -> Payment:
+        result: type[R],
+    ) -> R:
+        """One clerk entry on a member's running account; `result` is what the portal returns."""
         body = ClerkMoneyRequest(
             member=member, amount=self._money(amount), service=service, note=note
         )
         return self._call(
-            Payment,
+            result,
             "POST",
             path,
             json=body.model_dump(mode="json", exclude_none=True),
