@@ -16,6 +16,7 @@ __all__ = [
     "Interval",
     "Timeout",
     "Wait",
+    "announce_wait",
     "exit_for_payment",
     "parse_day",
     "save_download",
@@ -93,3 +94,9 @@ def exit_for_payment(state: State, status: str, *, what: str, later: str, unpaid
     assert isinstance(error, (PortalUnavailable, RuleViolation))
     report_error(error, as_json=state.as_json)
     raise typer.Exit(code)
+
+
+def announce_wait(state: State, what: str, url: str | None, timeout: float) -> None:
+    """Before --wait polls: where a person pays (`pay <what> at: <url>`), on stderr."""
+    state.out.err.print(f"pay {what} at: {url}", markup=False, soft_wrap=True)
+    state.out.err.print(f"waiting for the payment (up to {timeout:g}s)...")

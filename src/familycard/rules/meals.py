@@ -221,18 +221,31 @@ def _when(deadline: datetime) -> str:
     return f"{deadline:%A %Y-%m-%d %H:%M} ({deadline.tzinfo})"
 
 
+def _refuse_after(
+    meal_day: date, now: datetime, deadline: datetime, message: str, code: str
+) -> None:
+    """A `RuleViolation` with `code` once `deadline` has come for `meal_day`."""
+    if deadline_passed(now, deadline):
+        raise RuleViolation(
+            message,
+            code=code,
+            details={"day": meal_day.isoformat(), "deadline": deadline.isoformat()},
+        )
+
+
 def check_cancellation_deadline(
     meal_day: date, now: datetime, *, cutoff: time, tz: str, calendar: WorkingCalendar
 ) -> datetime:
     """R3.9: refuse (`cancellation_deadline_passed`) once the day's deadline has come."""
     deadline = cancellation_deadline(meal_day, cutoff=cutoff, tz=tz, calendar=calendar)
-    if deadline_passed(now, deadline):
-        raise RuleViolation(
-            f"too late to cancel {meal_day.isoformat()}: the deadline was {_when(deadline)}, "
-            f"the working day before at {cutoff:%H:%M}",
-            code="cancellation_deadline_passed",
-            details={"day": meal_day.isoformat(), "deadline": deadline.isoformat()},
-        )
+    _refuse_after(
+        meal_day,
+        now,
+        deadline,
+        f"too late to cancel {meal_day.isoformat()}: the deadline was {_when(deadline)}, "
+        f"the working day before at {cutoff:%H:%M}",
+        "cancellation_deadline_passed",
+    )
     return deadline
 
 
@@ -241,13 +254,14 @@ def check_order_deadline(
 ) -> datetime:
     """R3.9, R3.11: a day is ordered or changed only before the same deadline."""
     deadline = cancellation_deadline(meal_day, cutoff=cutoff, tz=tz, calendar=calendar)
-    if deadline_passed(now, deadline):
-        raise RuleViolation(
-            f"{meal_day.isoformat()} can no longer be ordered or changed: the deadline was "
-            f"{_when(deadline)}",
-            code="order_deadline_passed",
-            details={"day": meal_day.isoformat(), "deadline": deadline.isoformat()},
-        )
+    _refuse_after(
+        meal_day,
+        now,
+        deadline,
+        f"{meal_day.isoformat()} can no longer be ordered or changed: the deadline was "
+        f"{_when(deadline)}",
+        "order_deadline_passed",
+    )
     return deadline
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .._args import Interval, Timeout, Wait, exit_for_payment
+from .._args import Interval, Timeout, Wait, announce_wait, exit_for_payment
 from .._exit import EXIT
 from .._state import State
 
@@ -239,10 +239,7 @@ def pay(
     def run(client: Any) -> Payment:
         payment: Payment = client.notices.pay(numbers, method=method, psp=psp, idempotency_key=key)
         if wait and payment.status == "awaiting_payment":
-            state.out.err.print(
-                f"pay {payment.amount} at: {payment.checkout_url}", markup=False, soft_wrap=True
-            )
-            state.out.err.print(f"waiting for the payment (up to {timeout:g}s)...")
+            announce_wait(state, str(payment.amount), payment.checkout_url, timeout)
             payment = client.notices.wait(payment.id, timeout=timeout, interval=interval)
         return payment
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .._args import Interval, Timeout, Wait, exit_for_payment
+from .._args import Interval, Timeout, Wait, announce_wait, exit_for_payment
 from .._state import State
 
 if TYPE_CHECKING:
@@ -124,12 +124,8 @@ def create(
             idempotency_key=key,
         )
         if wait and recharge.id is not None and recharge.status == "awaiting_payment":
-            state.out.err.print(
-                f"pay {recharge.amount} for {recharge.tokens} tokens at: {recharge.checkout_url}",
-                markup=False,
-                soft_wrap=True,
-            )
-            state.out.err.print(f"waiting for the payment (up to {timeout:g}s)...")
+            what = f"{recharge.amount} for {recharge.tokens} tokens"
+            announce_wait(state, what, recharge.checkout_url, timeout)
             recharge = client.recharges.wait(recharge.id, timeout=timeout, interval=interval)
         return recharge
 
