@@ -14,6 +14,7 @@ from typing import Any
 
 from familycard.models.portal import PortalInfo
 from familycard.rules.accounts import ENROLMENT_COLUMNS, REGISTRATION_FIELDS
+from familycard.rules.calendar import TenantCalendar
 
 __all__ = ["DEFAULT_CONFIG_DIR", "StubConfig", "Tenant", "load_config"]
 
@@ -33,6 +34,8 @@ class Tenant:
     policy: dict[str, Any]
     #: Accounts that already exist elsewhere (pagoinrete: the ministry's other service).
     preexisting_accounts: tuple[dict[str, str], ...] = ()
+    #: The working days it applies and publishes: `[calendar]` (country, closed, worked).
+    calendar: TenantCalendar = field(default_factory=TenantCalendar)
 
     def info(self) -> PortalInfo:
         """What `GET /v1/portal` answers."""
@@ -82,6 +85,9 @@ def load_config(directory: Path | None = None, *, scrypt_n: int | None = None) -
             features=tuple(raw.get("features", [])),
             policy=dict(raw.get("policy", {})),
             preexisting_accounts=tuple(raw.get("preexisting_accounts", [])),
+            calendar=TenantCalendar.from_config(
+                raw.get("calendar", {}), where=f"{path.name} [calendar]"
+            ),
         )
         if tenant.kind not in REGISTRATION_FIELDS:
             raise ValueError(f"{path}: unknown portal kind {tenant.kind!r}")

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from familycard import RuleViolation
 from familycard.models.stub import Faults
+from familycard.rules.calendar import TenantCalendar
 
 from .clock import Clock
 from .config import StubConfig, Tenant
@@ -76,9 +78,18 @@ class Portal:
     def config(self) -> StubConfig:
         return self.state.config
 
+    @property
+    def calendar(self) -> TenantCalendar:
+        """The working days this portal applies (and publishes)."""
+        return self.tenant.calendar
+
     def now(self) -> datetime:
         """The stub clock."""
         return self.state.clock.now()
+
+    def today(self) -> date:
+        """The portal's day by the stub clock, in the portal's timezone."""
+        return self.now().astimezone(ZoneInfo(self.tenant.timezone)).date()
 
     def require(self, feature: str) -> None:
         """Refuse with `feature_not_supported` when the portal lacks a feature."""

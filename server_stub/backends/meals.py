@@ -55,7 +55,6 @@ from familycard.rules.meals import (
     order_until,
     plan_cancellation,
     plan_order,
-    portal_calendar,
 )
 from familycard.rules.tokens import parse_month
 
@@ -97,7 +96,7 @@ def _deadline(portal: Portal, day: date) -> datetime:
         day,
         cutoff=cancellation_cutoff(portal.tenant.policy),
         tz=portal.tenant.timezone,
-        calendar=portal_calendar(portal.tenant.policy),
+        calendar=portal.calendar,
     )
 
 
@@ -141,7 +140,7 @@ def _days(
 ) -> dict[date, CalendarDay]:
     """The member's calendar days of some months, with states made with the portal's clock."""
     policy = portal.tenant.policy
-    national = portal_calendar(policy)
+    national = portal.calendar
     result: dict[date, CalendarDay] = {}
     for month in months:
         days = month_days(month)
@@ -676,7 +675,7 @@ def cancel(portal: Portal, account: sqlite3.Row, request: CancelRequest) -> Canc
         now,
         cutoff=cancellation_cutoff(portal.tenant.policy),
         tz=portal.tenant.timezone,
-        calendar=portal_calendar(portal.tenant.policy),
+        calendar=portal.calendar,
         currency=currency,
     )
     outcomes: list[CancellationOutcome] = []
@@ -749,7 +748,7 @@ def _seed_final(portal: Portal, who: Enrolled, model: Member, days: list[date]) 
     fin_id = "fin_" + secrets.token_hex(8)
     items: list[Order] = []
     for d in days:
-        offered = meals_offered(policy, who.age_group, d, portal_calendar(policy))
+        offered = meals_offered(policy, who.age_group, d, portal.calendar)
         offers = {o.meal: o for o in model.offer.get(WEEKDAYS[d.weekday()], [])}
         for meal in offered:
             offer = offers.get(meal) or next(

@@ -648,7 +648,7 @@ def _seed_meals(portal: Portal, today: date) -> None:
     rows: list[tuple[int, dict[str, str]]] = []
     day = today.replace(day=1)
     while day <= today:
-        if day.weekday() < 5:
+        if portal.calendar.is_working_day(day):
             for child in children:
                 rows.append(
                     (

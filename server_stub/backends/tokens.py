@@ -26,14 +26,13 @@ from familycard.models.tokens import (
     Service,
     TokenBalance,
 )
-from familycard.rules.calendar import school_year_of
+from familycard.rules.calendar import TenantCalendar, school_year_of, working_days
 from familycard.rules.tokens import (
     check_attendance_days,
     check_recharge_request,
     check_service,
     parse_month,
     recharge_amount,
-    school_days,
     service_name,
     token_multiple,
     token_price,
@@ -283,7 +282,7 @@ def record_attendance(portal: Portal, request: AttendanceRequest) -> AttendanceR
                 f"{request.month} has not started yet (today is {today.isoformat()})",
                 code="day_in_future",
             )
-        days = school_days(first, min(last, today))
+        days = working_days(first, min(last, today), portal.calendar)
         if not days:
             return AttendanceResult(
                 member=member,
@@ -513,7 +512,7 @@ DEMO_TERM_DAYS = 40
 DEMO_RECHARGE_TOKENS = 30
 
 
-def _demo_term(today: date) -> list[date]:
+def _demo_term(today: date, calendar: TenantCalendar) -> list[date]:
     """The last school days before today, within the school year (its previous one in summer)."""
     start_year = int(school_year_of(today)[:4])
     start, end = (
@@ -522,14 +521,14 @@ def _demo_term(today: date) -> list[date]:
     )
     if end < start + timedelta(days=28):
         start, end = date(start_year - 1, 9, 15), date(start_year, 6, 10)
-    return school_days(start, end)[-DEMO_TERM_DAYS:]
+    return working_days(start, end, calendar)[-DEMO_TERM_DAYS:]
 
 
 def seed_demo(portal: Portal) -> None:
     """A term of attendance for every enrolled child and service, and a paid recharge first."""
     if "tokens" not in portal.tenant.features:
         return
-    term = _demo_term(_today(portal))
+    term = _demo_term(_today(portal), portal.calendar)
     zone = ZoneInfo(portal.tenant.timezone)
     paid_at = datetime.combine(term[0], datetime.min.time(), zone).replace(hour=8)
     enrolments = portal.store.all(

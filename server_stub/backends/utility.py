@@ -421,7 +421,9 @@ def measures(
             local = instant.astimezone(zone)
             share = _DAY_SHAPE[local.hour] * rng.randint(800, 1200)
             energy = (daily * share / 1_000_000).quantize(Decimal("0.001"))
-            hours.append(Measure(start=local, energy_kwh=energy, band=time_band(local)))
+            hours.append(
+                Measure(start=local, energy_kwh=energy, band=time_band(local, portal.calendar))
+            )
             instant += timedelta(hours=1)
         day += timedelta(days=1)
     return Measures(

@@ -36,7 +36,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "completion:completion",
         "Print the completion script for a shell; add it to the shell's startup file.",
     ),
-    "portal": ("portal:app", "What the portal is: kind, policy, features."),
+    "portal": (
+        "portal:app",
+        "What the portal is: kind, policy, features, and the days it works.",
+    ),
     "auth": ("auth:app", "Accounts: registration, login, credential recovery."),
     "profile": ("profile:app", "Your data on the portal, and which e-mails it sends."),
     "services": (

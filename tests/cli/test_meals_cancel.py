@@ -1,13 +1,13 @@
 """Quick cancellation of school meals (R3.8-R3.9) through the CLI against the stub.
 
 The deadline is the working day before the meal day at the portal's cut-off (09:00 on
-`jaszbereny`), in Europe/Budapest, on Hungary's calendar: holidays and moved working
-Saturdays included.  The stub clock is set in every test; nothing sleeps.
+`jaszbereny`), in Europe/Budapest, on the calendar the portal publishes: holidays and
+moved working Saturdays included.  The stub clock is set in every test; nothing sleeps.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -125,51 +125,173 @@ def test_r3_9_the_portal_itself_refuses_a_late_day_and_keeps_the_refusal(cli, st
     ]
 
 
-# R3.9: the national calendar ----------------------------------------------------------------
+# R3.9: the portal's calendar ------------------------------------------------------------------
+#
+# The calendar facts are the tests' own: copies of jaszbereny.toml whose `[calendar]`
+# declares the days off and the moved working days, as a user's copied tenant file would.
+# `own-calendar` has no national calendar at all (only weekends and its own days), and
+# `worked-saturday` is Hungary's with 12 December 2026 worked (a Saturday the `holidays`
+# package no longer has as a working day since Act LXXII of 2026).
+
+CALENDARS = {
+    "own-calendar": (
+        'country = ""\n'
+        'closed = ["2026-01-02", "2026-04-03", "2026-04-06"]\n'
+        'worked = ["2026-01-10"]\n'
+    ),
+    # Monday 14 December is declared worked too, so that its meals are served whatever
+    # the national calendar says of it.
+    "worked-saturday": 'country = "HU"\nclosed = []\nworked = ["2026-12-12", "2026-12-14"]\n',
+}
+
+
+def _serve_copies(folder: Path, changes: dict[str, Callable[[str], str]]) -> StubServer:
+    """A stub serving copies of jaszbereny.toml, each changed as a user would."""
+    (folder / "stub.toml").write_text(
+        (DEFAULT_CONFIG_DIR / "stub.toml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    original = (DEFAULT_CONFIG_DIR / "jaszbereny.toml").read_text(encoding="utf-8")
+    for slug, change in changes.items():
+        text = change(original.replace('slug = "jaszbereny"', f'slug = "{slug}"'))
+        assert text != original
+        (folder / f"{slug}.toml").write_text(text, encoding="utf-8")
+    return StubServer(scrypt_n=2**4, config_dir=folder)
+
+
+def _with_calendar(table: str) -> Callable[[str], str]:
+    default = 'country = "HU"\nclosed = []\nworked = []\n'
+
+    def change(text: str) -> str:
+        assert default in text
+        return text.replace(default, table)
+
+    return change
+
+
+@pytest.fixture(scope="module")
+def _calendars_server(tmp_path_factory) -> Iterator[StubServer]:
+    folder = tmp_path_factory.mktemp("calendars")
+    changes = {slug: _with_calendar(table) for slug, table in CALENDARS.items()}
+    with _serve_copies(folder, changes) as server:
+        yield server
+
+
+@pytest.fixture
+def calendars(_calendars_server) -> Iterator[SimpleNamespace]:
+    control = StubControl(_calendars_server.url)
+    control.reset()
+    yield SimpleNamespace(control=control, portal_url=_calendars_server.portal_url)
+    control.close()
+
+
+@pytest.fixture
+def calendar_cli(cli, calendars):
+    """The CLI against the stub of copied calendars."""
+
+    def call(*args: str, tenant: str, env: dict[str, str] | None = None, **kwargs: Any):
+        portal = {"FAMILYCARD_PORTAL": calendars.portal_url(tenant)}
+        return cli(*args, tenant=tenant, env={**(env or {}), **portal}, **kwargs)
+
+    return call
 
 
 def test_r3_9_a_monday_after_a_moved_working_saturday_has_the_saturday_as_deadline(
-    cli, stub, tmp_path
+    calendar_cli, calendars, tmp_path
 ):
-    # Saturday 10 January 2026 is a working day (it makes up for Friday 2 January).
-    ids = family(cli, stub, tmp_path, now=at("2025-12-15 08:00"))
+    tenant = "own-calendar"
+    ids = family(calendar_cli, calendars, tmp_path, now=at("2025-12-15 08:00"), tenant=tenant)
     bence = ids[BENCE]
-    paid(cli, bence, "2026-01", "--day", "2026-01-12")
-    saturday = day_state(cli, bence, "2026-01-10")
+    paid(calendar_cli, bence, "2026-01", "--day", "2026-01-12", tenant=tenant)
+    saturday = day_state(calendar_cli, bence, "2026-01-10", tenant=tenant)
     assert saturday["working_day"] is True
     assert saturday["meals_offered"] == ["snack_am", "lunch"]  # the Friday offer
-    assert day_state(cli, bence, "2026-01-02")["state"] == "not_served"
-    assert day_state(cli, bence, "2026-01-12")["deadline"] == "2026-01-10T09:00:00+01:00"
+    assert day_state(calendar_cli, bence, "2026-01-02", tenant=tenant)["state"] == "not_served"
+    monday = day_state(calendar_cli, bence, "2026-01-12", tenant=tenant)
+    assert monday["deadline"] == "2026-01-10T09:00:00+01:00"
     # Friday after 09:00 is not the deadline of Monday's meal: Saturday is.
-    stub.control.set_clock(at("2026-01-09 10:00"))
-    dry = run(cli, "meals", "cancel", "2026-01-12", "--member", bence, "--dry-run")
+    calendars.control.set_clock(at("2026-01-09 10:00"))
+    dry = run(
+        calendar_cli, "meals", "cancel", "2026-01-12", "--member", bence, "--dry-run", tenant=tenant
+    )
     assert dry.exit_code == 0, dry.stderr
     assert outcomes(dry)["2026-01-12"]["status"] == "would_cancel"
-    stub.control.set_clock(at("2026-01-10 09:00"))
-    late = cancel(cli, bence, "2026-01-12")
+    calendars.control.set_clock(at("2026-01-10 09:00"))
+    late = cancel(calendar_cli, bence, "2026-01-12", tenant=tenant)
     assert late.exit_code == 4
     assert late.error()["code"] == "cancellation_deadline_passed"
-    stub.control.set_clock(at("2026-01-10 08:59"))
-    assert cancel(cli, bence, "2026-01-12").exit_code == 0
-    assert day_state(cli, bence, "2026-01-12")["state"] == "cancelled"
+    calendars.control.set_clock(at("2026-01-10 08:59"))
+    assert cancel(calendar_cli, bence, "2026-01-12", tenant=tenant).exit_code == 0
+    assert day_state(calendar_cli, bence, "2026-01-12", tenant=tenant)["state"] == "cancelled"
 
 
-def test_r3_9_a_meal_after_public_holidays_has_the_last_working_day_before_them(
-    cli, stub, tmp_path
+def test_r3_9_a_meal_after_days_off_has_the_last_working_day_before_them(
+    calendar_cli, calendars, tmp_path
 ):
-    # Easter 2026: Good Friday 3 April and Easter Monday 6 April are public holidays.
-    ids = family(cli, stub, tmp_path, now=at("2026-03-02 08:00"))
+    # The portal is closed on Friday 3 and Monday 6 April 2026 (Easter, as declared).
+    tenant = "own-calendar"
+    ids = family(calendar_cli, calendars, tmp_path, now=at("2026-03-02 08:00"), tenant=tenant)
     bence = ids[BENCE]
-    paid(cli, bence, "2026-04", "--day", "2026-04-07")
-    assert day_state(cli, bence, "2026-04-03")["state"] == "not_served"
-    assert day_state(cli, bence, "2026-04-06")["state"] == "not_served"
-    assert day_state(cli, bence, "2026-04-07")["deadline"] == "2026-04-02T09:00:00+02:00"
-    stub.control.set_clock(at("2026-04-02 09:00"))
-    late = cancel(cli, bence, "2026-04-07")
+    paid(calendar_cli, bence, "2026-04", "--day", "2026-04-07", tenant=tenant)
+    assert day_state(calendar_cli, bence, "2026-04-03", tenant=tenant)["state"] == "not_served"
+    assert day_state(calendar_cli, bence, "2026-04-06", tenant=tenant)["state"] == "not_served"
+    tuesday = day_state(calendar_cli, bence, "2026-04-07", tenant=tenant)
+    assert tuesday["deadline"] == "2026-04-02T09:00:00+02:00"
+    calendars.control.set_clock(at("2026-04-02 09:00"))
+    late = cancel(calendar_cli, bence, "2026-04-07", tenant=tenant)
     assert late.exit_code == 4
     assert late.error()["code"] == "cancellation_deadline_passed"
-    stub.control.set_clock(at("2026-04-02 08:59:59"))
-    assert cancel(cli, bence, "2026-04-07").exit_code == 0
+    calendars.control.set_clock(at("2026-04-02 08:59:59"))
+    assert cancel(calendar_cli, bence, "2026-04-07", tenant=tenant).exit_code == 0
+
+
+def test_r3_9_a_worked_saturday_of_the_tenant_file_is_the_deadline_for_cli_and_portal(
+    calendar_cli, calendars, tmp_path
+):
+    tenant = "worked-saturday"
+    published = ok(
+        calendar_cli(
+            "portal", "calendar", "--from", "2026-12-11", "--to", "2026-12-14", tenant=tenant
+        )
+    )
+    assert [(d["date"], d["working"], d["kind"]) for d in published] == [
+        ("2026-12-11", True, "working"),
+        ("2026-12-12", True, "moved_working_day"),
+        ("2026-12-13", False, "weekend"),
+        ("2026-12-14", True, "moved_working_day"),
+    ]
+    ids = family(calendar_cli, calendars, tmp_path, now=at("2026-12-01 08:00"), tenant=tenant)
+    bence = ids[BENCE]
+    paid(calendar_cli, bence, "2026-12", "--day", "2026-12-14", tenant=tenant)
+    # Friday 11 December at 10:00: the Friday's cut-off has passed, Saturday's has not.
+    calendars.control.set_clock(at("2026-12-11 10:00"))
+    listed = ok(run(calendar_cli, "meals", "cancellable", "--member", bence, tenant=tenant))
+    assert [(d["day"], d["deadline"]) for d in listed["days"]] == [
+        ("2026-12-14", "2026-12-12T09:00:00+01:00")
+    ]
+    dry = run(
+        calendar_cli, "meals", "cancel", "2026-12-14", "--member", bence, "--dry-run", tenant=tenant
+    )
+    assert dry.exit_code == 0, dry.stderr
+    assert outcomes(dry)["2026-12-14"]["deadline"] == "2026-12-12T09:00:00+01:00"
+    calendars.control.set_clock(at("2026-12-12 08:59:59"))
+    done = cancel(calendar_cli, bence, "2026-12-14", tenant=tenant)
+    assert done.exit_code == 0, done.stderr
+    assert done.json()["sent"] is True
+    assert outcomes(done)["2026-12-14"]["status"] == "cancelled"
+
+
+def test_r3_9_the_portal_refuses_at_the_worked_saturday_s_cutoff(calendar_cli, calendars, tmp_path):
+    tenant = "worked-saturday"
+    ids = family(calendar_cli, calendars, tmp_path, now=at("2026-12-01 08:00"), tenant=tenant)
+    bence = ids[BENCE]
+    paid(calendar_cli, bence, "2026-12", "--day", "2026-12-14", tenant=tenant)
+    calendars.control.set_clock(at("2026-12-12 09:00"))
+    late = cancel(calendar_cli, bence, "2026-12-14", tenant=tenant)
+    assert late.exit_code == 4
+    assert late.error()["code"] == "cancellation_deadline_passed"
+    refused = raw_cancel(calendars.portal_url(tenant), bence, "2026-12-14").json()
+    assert refused["outcomes"][0]["code"] == "cancellation_deadline_passed"
+    assert refused["outcomes"][0]["deadline"] == "2026-12-12T09:00:00+01:00"
 
 
 # R3.9: other providers' cut-offs -------------------------------------------------------------
@@ -180,18 +302,14 @@ CUTOFFS = {"etelka-0930": "09:30", "etelka-1000": "10:00", "etelka-1200": "12:00
 @pytest.fixture(scope="module")
 def _providers_server(tmp_path_factory) -> Iterator[StubServer]:
     """A stub serving three copies of jaszbereny.toml with other cut-offs (as a user would)."""
-    folder = tmp_path_factory.mktemp("providers")
-    (folder / "stub.toml").write_text(
-        (DEFAULT_CONFIG_DIR / "stub.toml").read_text(encoding="utf-8"), encoding="utf-8"
-    )
-    original = (DEFAULT_CONFIG_DIR / "jaszbereny.toml").read_text(encoding="utf-8")
-    assert 'cancellation_cutoff = "09:00"' in original
-    for slug, cutoff in CUTOFFS.items():
-        text = original.replace('slug = "jaszbereny"', f'slug = "{slug}"').replace(
+
+    def cutoff_of(cutoff: str) -> Callable[[str], str]:
+        return lambda text: text.replace(
             'cancellation_cutoff = "09:00"', f'cancellation_cutoff = "{cutoff}"'
         )
-        (folder / f"{slug}.toml").write_text(text, encoding="utf-8")
-    with StubServer(scrypt_n=2**4, config_dir=folder) as server:
+
+    changes = {slug: cutoff_of(cutoff) for slug, cutoff in CUTOFFS.items()}
+    with _serve_copies(tmp_path_factory.mktemp("providers"), changes) as server:
         yield server
 
 

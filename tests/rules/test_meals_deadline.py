@@ -1,8 +1,10 @@
 """R3.9: the cancellation deadline, a pure function of the meal day, cut-off and calendar.
 
-Examples from Hungary's calendar, then properties (hypothesis) on the national calendar
-and on made-up calendars: the deadline is never on a non-working day, always strictly
-before the meal day, and never moves backwards when the meal day moves forwards.
+Examples on a calendar the tests own (weekends, plus the days off and moved working
+days they declare, as a portal's `[calendar]` does), then properties (hypothesis) on
+the national calendar the `holidays` package gives and on made-up calendars: the
+deadline is never on a non-working day, always strictly before the meal day, and never
+moves backwards when the meal day moves forwards.  No test asserts the package's data.
 """
 
 from __future__ import annotations
@@ -16,22 +18,41 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from familycard import InvalidInput, RuleViolation
+from familycard.rules.calendar import TenantCalendar
 from familycard.rules.meals import (
     cancellation_cutoff,
     cancellation_deadline,
     check_cancellation_deadline,
-    national_calendar,
     parse_cutoff,
 )
 
 TZ = "Europe/Budapest"
 ZONE = ZoneInfo(TZ)
-HU = national_calendar("HU")
+#: The days off and moved working days of the examples: declared here, as a portal would.
+OWN = TenantCalendar(
+    closed=dict.fromkeys(
+        (
+            date(2025, 12, 25),
+            date(2025, 12, 26),
+            date(2026, 1, 1),
+            date(2026, 1, 2),
+            date(2026, 4, 3),
+            date(2026, 4, 6),
+            date(2026, 5, 1),
+            date(2026, 8, 20),
+            date(2026, 8, 21),
+        ),
+        "a day off",
+    ),
+    worked={date(2026, 1, 10): "worked for 2 January", date(2025, 10, 18): "worked"},
+)
+#: The national calendar as the installed package has it, for the properties only.
+HU = TenantCalendar(country="HU")
 CUTOFFS = [time(9, 0), time(9, 30), time(10, 0), time(12, 0)]
 
 
-def deadline(day: date, cutoff: time = time(9, 0)) -> datetime:
-    return cancellation_deadline(day, cutoff=cutoff, tz=TZ, calendar=HU)
+def deadline(day: date, cutoff: time = time(9, 0), calendar: TenantCalendar = HU) -> datetime:
+    return cancellation_deadline(day, cutoff=cutoff, tz=TZ, calendar=calendar)
 
 
 # Examples ---------------------------------------------------------------------------------
@@ -55,19 +76,19 @@ def deadline(day: date, cutoff: time = time(9, 0)) -> datetime:
         pytest.param(date(2026, 3, 30), "2026-03-27T09:00:00+01:00", id="across-dst-change"),
     ],
 )
-def test_r3_9_deadline_examples_on_hungary_s_calendar(meal_day, expected):
-    assert deadline(meal_day).isoformat() == expected
+def test_r3_9_deadline_examples_on_the_portal_s_calendar(meal_day, expected):
+    assert deadline(meal_day, calendar=OWN).isoformat() == expected
 
 
 @pytest.mark.parametrize("cutoff", CUTOFFS, ids=lambda t: f"{t:%H%M}")
 def test_r3_9_the_cutoff_is_the_time_of_the_deadline(cutoff):
-    found = deadline(date(2026, 3, 4), cutoff)
+    found = deadline(date(2026, 3, 4), cutoff, calendar=OWN)
     assert found == datetime(2026, 3, 3, cutoff.hour, cutoff.minute, tzinfo=ZONE)
 
 
 def test_r3_9_the_cutoff_instant_itself_is_late():
-    due = deadline(date(2026, 3, 4))
-    kw = {"cutoff": time(9, 0), "tz": TZ, "calendar": HU}
+    due = deadline(date(2026, 3, 4), calendar=OWN)
+    kw = {"cutoff": time(9, 0), "tz": TZ, "calendar": OWN}
     assert check_cancellation_deadline(date(2026, 3, 4), due - timedelta(seconds=1), **kw) == due
     with pytest.raises(RuleViolation) as caught:
         check_cancellation_deadline(date(2026, 3, 4), due, **kw)
@@ -84,12 +105,13 @@ def test_r3_9_the_policy_names_the_cutoff_and_a_bad_one_is_refused():
         assert caught.value.code == "invalid_cutoff"
 
 
-def test_r3_9_moved_working_days_come_from_the_holidays_package():
-    assert HU.is_working_day(date(2026, 1, 10))  # a Saturday worked for Friday 2 January
-    assert not HU.is_working_day(date(2026, 1, 2))
-    assert not HU.is_working_day(date(2026, 12, 24))
-    assert HU.is_working_day(date(2026, 12, 12))
-    assert not HU.is_working_day(date(2026, 3, 14))  # an ordinary Saturday
+def test_r3_9_the_portal_s_moved_working_days_and_days_off_decide_the_deadline():
+    # A Saturday the portal works is a deadline; a weekday it closes is not.
+    assert deadline(date(2026, 1, 12), calendar=OWN).date() == date(2026, 1, 10)
+    assert deadline(date(2026, 1, 5), calendar=OWN).date() == date(2025, 12, 31)
+    plain = TenantCalendar()
+    assert deadline(date(2026, 1, 12), calendar=plain).date() == date(2026, 1, 9)
+    assert deadline(date(2026, 1, 5), calendar=plain).date() == date(2026, 1, 2)
 
 
 # Properties on the national calendar ------------------------------------------------------

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from familycard import InvalidInput, NotFound, RuleViolation
 from familycard.models.utility import MeterReading, ReadingSubmission, SupplyPoint
+from familycard.rules.calendar import TenantCalendar
 from familycard.rules.readings import (
     acquisition_time,
     check_deletable,
@@ -263,8 +264,15 @@ def test_r5_9_measures_interval():
         pytest.param(rome(2026, 3, 4, 23, 0), "F3", id="night"),
         pytest.param(rome(2026, 3, 7, 10, 0), "F2", id="saturday"),
         pytest.param(rome(2026, 3, 8, 10, 0), "F3", id="sunday"),
-        pytest.param(rome(2026, 4, 25, 10, 0), "F3", id="liberation-day"),
+        pytest.param(rome(2026, 4, 24, 10, 0), "F3", id="a-holiday-on-a-friday"),
+        pytest.param(rome(2026, 4, 25, 10, 0), "F3", id="a-holiday-on-a-saturday"),
+        pytest.param(rome(2026, 4, 23, 10, 0), "F1", id="a-worked-day-is-no-holiday"),
     ],
 )
 def test_r5_9_time_bands(local, band):
-    assert time_band(local) == band
+    # The test's own calendar: the portal closed on 24 and 25 April, worked 23 April.
+    portal = TenantCalendar(
+        closed={date(2026, 4, 24): "closed", date(2026, 4, 25): "closed"},
+        worked={date(2026, 4, 23): "worked"},
+    )
+    assert time_band(local, portal) == band

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from familycard import InvalidInput, Money, RuleViolation, TokenBalance
+from familycard.rules.calendar import TenantCalendar, working_days
 from familycard.rules.tokens import (
     check_attendance_days,
     check_recharge_request,
@@ -18,7 +19,6 @@ from familycard.rules.tokens import (
     low_balances,
     parse_month,
     recharge_amount,
-    school_days,
     token_multiple,
     token_price,
     tokens_to_top_up,
@@ -158,9 +158,10 @@ def test_r1_7_a_malformed_month_is_invalid(text):
     assert caught.value.code == "invalid_month"
 
 
-def test_r1_7_school_days_skip_weekends_and_national_holidays():
-    days = school_days(date(2026, 12, 5), date(2026, 12, 11))
-    # 5-6 Dec is a weekend, 8 Dec the Immacolata.
+def test_r1_7_school_days_skip_weekends_and_the_portal_s_days_off():
+    # The calendar is the test's own: no national data, one day off of the portal's.
+    portal = TenantCalendar(closed={date(2026, 12, 8): "Immacolata"})
+    days = working_days(date(2026, 12, 5), date(2026, 12, 11), portal)
     assert days == [date(2026, 12, 7), date(2026, 12, 9), date(2026, 12, 10), date(2026, 12, 11)]
 
 

@@ -39,7 +39,7 @@ from .notices import (
     Psp,
 )
 from .payments import CardPayment, Payment, PaymentStatus, ReceiptStatus
-from .portal import PortalInfo, PortalKind
+from .portal import DayKind, PortalDay, PortalInfo, PortalKind
 from .stub import ClockState, Faults, OutboxMessage
 from .tokens import (
     Attendance,
@@ -89,6 +89,7 @@ __all__ = [
     "ContractData",
     "Creditor",
     "Currency",
+    "DayKind",
     "Document",
     "DocumentCategory",
     "ElevationCode",
@@ -119,6 +120,7 @@ __all__ = [
     "PaymentCodeInfo",
     "PaymentMethod",
     "PaymentStatus",
+    "PortalDay",
     "PortalInfo",
     "PortalKind",
     "ProfileUpdate",

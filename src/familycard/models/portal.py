@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Literal
 
 from ._base import Currency, WireModel
 
-__all__ = ["PortalInfo", "PortalKind"]
+__all__ = ["DayKind", "PortalDay", "PortalInfo", "PortalKind"]
 
 PortalKind = Literal["citycard", "entranext", "etelka", "pagoinrete", "utility"]
 
@@ -36,3 +37,21 @@ class PortalInfo(WireModel):
     def has(self, feature: str) -> bool:
         """Whether the portal offers a feature."""
         return feature in self.features
+
+
+DayKind = Literal["working", "weekend", "holiday", "moved_working_day", "closure"]
+
+
+class PortalDay(WireModel):
+    """One day of the working-day calendar a portal applies (`GET /v1/portal/calendar`)."""
+
+    date: dt.date
+    """The day."""
+    working: bool
+    """Whether the portal counts it as a working day (deadlines, school days)."""
+    kind: DayKind
+    """`working`, `weekend`, `holiday` (national), `moved_working_day` (a weekend day
+    worked), or `closure` (a day off of the portal's own)."""
+    reason: str | None = None
+    """Why the day is not an ordinary one: the holiday's name, a moved working day, the
+    portal's closure; none for an ordinary weekday or weekend."""

@@ -4,13 +4,14 @@ Before sending an order, a removal, a finalisation or a cancellation, the SDK as
 portal for the member's calendar (with the portal's clock) and checks the request with
 the same rule functions the portal enforces (`familycard.rules.meals`): a refusal it
 can foresee comes back without anything sent (`error.sent` is False).  The cut-off
-time, timezone and national calendar of the deadline come from the portal's policy.
+time and timezone of the deadline come from the portal's policy, its working days from
+the calendar the portal publishes (`client.portal.calendar`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -46,10 +47,12 @@ from ..rules.meals import (
     parse_weekdays,
     plan_cancellation,
     plan_order,
-    portal_calendar,
 )
 from ..rules.tokens import parse_month
 from ._base import Resource
+
+#: How far before a meal day the SDK reads the portal's calendar to find its deadline.
+DEADLINE_LOOKBACK_DAYS = 62
 
 
 class MealsResource(Resource):
@@ -251,7 +254,7 @@ class MealsResource(Resource):
         """Cancel meal days of one member (R3.8-R3.9); each day succeeds or is refused.
 
         The deadline is the working day before the meal day at the portal's cut-off
-        (09:00 on Jászberény), on the national calendar.  The SDK plans every day with
+        (09:00 on Jászberény), on the calendar the portal publishes.  The SDK plans every day with
         the portal's clock first: with `dry_run`, or when no day can be cancelled, it
         returns that plan and sends nothing (`sent` False).  Otherwise the portal
         decides each day and keeps the outcome in the inbox.  Check `refused`.
@@ -261,13 +264,18 @@ class MealsResource(Resource):
         if not request.days:
             raise InvalidInput("give the days to cancel", code="days_required")
         first, calendar_days = self._days(member, sorted({month_of(d) for d in request.days}))
+        # The working days come from the portal's published calendar, never from the
+        # calendar package installed here: the deadline shown is the one it enforces.
+        working = self._client.portal.working_calendar(
+            request.days[0] - timedelta(days=DEADLINE_LOOKBACK_DAYS), request.days[-1]
+        )
         outcomes = plan_cancellation(
             request.days,
             calendar_days,
             first.now,
             cutoff=cancellation_cutoff(info.policy),
             tz=info.timezone,
-            calendar=portal_calendar(info.policy),
+            calendar=working,
             currency=info.currency,
         )
         possible = [o for o in outcomes if o.status == "would_cancel"]

@@ -6,8 +6,8 @@ same functions before sending, with the portal's clock and policy:
 - R3.9 `cancellation_deadline`: a meal day's orders may be changed or cancelled until
   the cut-off time (`cancellation_cutoff`, 09:00 on `jaszbereny`; other providers
   09:30, 10:00, 12:00) of the working day before it, in the portal's timezone.  Working
-  days follow the national calendar (`NationalCalendar`): weekends and public holidays
-  are off, and moved working days (Hungary's working Saturdays) are on.  A request at
+  days follow the portal's calendar (`familycard.rules.calendar`): weekends and public
+  holidays are off, and moved working days (Hungary's working Saturdays) are on.  A request at
   the cut-off instant or later is late (`cancellation_deadline_passed`).
 - R3.10 `meals_offered`, `offer_for`: the age group decides the meal types per weekday,
   their places and menus; a moved working Saturday serves the Friday offer.
@@ -29,7 +29,6 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from typing import Any, Protocol, TypeVar, cast, get_args
 from zoneinfo import ZoneInfo
 
@@ -53,6 +52,7 @@ from ..models.meals import (
     OrderRequest,
     Weekday,
 )
+from .calendar import WorkingCalendar
 from .tokens import parse_month
 
 __all__ = [
@@ -60,8 +60,6 @@ __all__ = [
     "MEAL_TYPES",
     "PRICE_LIST_ID",
     "WEEKDAYS",
-    "NationalCalendar",
-    "WorkingCalendar",
     "balance_state",
     "board_document",
     "board_documents",
@@ -87,7 +85,6 @@ __all__ = [
     "menu_lines",
     "month_days",
     "month_of",
-    "national_calendar",
     "offer_for",
     "order_lines",
     "order_months",
@@ -99,7 +96,6 @@ __all__ = [
     "parse_weekdays",
     "plan_cancellation",
     "plan_order",
-    "portal_calendar",
     "previous_working_day",
     "price_list_lines",
     "resolve_member",
@@ -122,57 +118,7 @@ _MEAL_NAMES = {
 }
 
 
-# The national calendar (R3.9) -------------------------------------------------------------
-
-
-class WorkingCalendar(Protocol):
-    """What the deadline needs to know of a calendar."""
-
-    def is_working_day(self, day: date) -> bool:
-        """Whether people work on `day`."""
-        ...
-
-
-@lru_cache(maxsize=64)
-def _holidays_around(country: str, year: int) -> Any:
-    import holidays
-
-    # The neighbouring years too: a moved working day may belong to the year before.
-    return holidays.country_holidays(country, years=range(year - 1, year + 2))
-
-
-class NationalCalendar:
-    """A country's working days: Monday to Friday except public holidays, plus moved
-    working days (Saturdays that are working days, from the `holidays` package)."""
-
-    def __init__(self, country: str = "HU") -> None:
-        self.country = country
-
-    def is_working_day(self, day: date) -> bool:
-        """Whether `day` is a working day on the national calendar."""
-        table = _holidays_around(self.country, day.year)
-        if day.weekday() >= 5:
-            return day in table.weekend_workdays
-        return day not in table
-
-    def holiday_name(self, day: date) -> str | None:
-        """The public holiday (or bridge day off) on `day`, if any."""
-        name = _holidays_around(self.country, day.year).get(day)
-        return str(name) if name else None
-
-    def __repr__(self) -> str:
-        return f"NationalCalendar({self.country!r})"
-
-
-@lru_cache(maxsize=8)
-def national_calendar(country: str = "HU") -> NationalCalendar:
-    """The national calendar of a country (ISO code), shared."""
-    return NationalCalendar(country)
-
-
-def portal_calendar(policy: Mapping[str, Any]) -> NationalCalendar:
-    """The calendar a portal's deadlines follow (`calendar_country`, `HU` by default)."""
-    return national_calendar(str(policy.get("calendar_country", "HU")))
+# The deadline (R3.9) ------------------------------------------------------------------------
 
 
 def parse_cutoff(text: str) -> time:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol, TypeVar
 
@@ -26,7 +26,6 @@ __all__ = [
     "low_balances",
     "parse_month",
     "recharge_amount",
-    "school_days",
     "service_name",
     "token_multiple",
     "token_price",
@@ -161,20 +160,6 @@ def parse_month(text: str) -> tuple[date, date]:
         raise InvalidInput(f"not a month: {text!r} (write it as 2026-11)", code="invalid_month")
     year = int(match.group(1))
     return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
-
-
-def school_days(first: date, last: date, *, country: str = "IT") -> list[date]:
-    """The days a school canteen serves between two days: Monday to Friday, no holidays."""
-    import holidays
-
-    closed = holidays.country_holidays(country, years=range(first.year, last.year + 1))
-    days = []
-    day = first
-    while day <= last:
-        if day.weekday() < 5 and day not in closed:
-            days.append(day)
-        day += timedelta(days=1)
-    return days
 
 
 def check_attendance_days(days: Sequence[date], today: date) -> list[date]:

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from functools import lru_cache
 from typing import Any
 
 from .. import identifiers as ids
 from .._errors import InvalidInput, NotFound, RuleViolation
 from ..models.utility import SupplyKind, TimeBand
+from .calendar import TenantCalendar
 
 __all__ = [
     "check_invoice_year",
@@ -117,21 +117,14 @@ def check_measures_interval(since: date, until: date, policy: Mapping[str, Any])
         )
 
 
-@lru_cache(maxsize=64)
-def _italian_holidays(year: int) -> frozenset[date]:
-    import holidays
-
-    return frozenset(holidays.country_holidays("IT", years=year))
-
-
-def time_band(local: datetime) -> TimeBand:
+def time_band(local: datetime, calendar: TenantCalendar) -> TimeBand:
     """The Italian electricity time band of an hour in local time.
 
     F1: Monday to Friday 8-19; F2: Monday to Friday 7-8 and 19-23, Saturday 7-23;
-    F3: every night 23-7, Sundays and national holidays all day.
+    F3: every night 23-7, Sundays and holidays (the portal's calendar) all day.
     """
     day = local.date()
-    if day.weekday() == 6 or day in _italian_holidays(day.year):
+    if day.weekday() == 6 or calendar.is_holiday(day):
         return "F3"
     if local.hour < 7 or local.hour >= 23:
         return "F3"

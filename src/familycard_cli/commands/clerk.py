@@ -55,8 +55,9 @@ def attendance(
 ) -> None:
     """Record the days a child attended a service; each new day consumes one token (R1.7).
 
-    Recording a day again changes nothing.  School days are Monday to Friday, national
-    holidays excepted; days that have not come yet are refused.
+    Recording a day again changes nothing.  With --month, the school days are the
+    portal's working days (`familycard portal calendar`); days that have not come yet
+    are refused.
     """
     from datetime import date
 

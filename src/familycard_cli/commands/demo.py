@@ -82,8 +82,8 @@ def demo(ctx: typer.Context) -> None:
 
         step("The office records the canteen days Maria attended (R1.7): one token each")
         today = control.clock().now.date()
-        days = [today - timedelta(days=n) for n in range(1, 20)]
-        school_days = [d for d in days if d.weekday() < 5][:12]
+        calendar = parent.portal.calendar(today - timedelta(days=30), today - timedelta(days=1))
+        school_days = [d.date for d in calendar if d.working][-12:]
         with Client(portal, clerk_key="stub-clerk-key") as clerk:
             recorded = clerk.clerk.record_attendance(MARIA, "mensa", days=school_days)
         say(f"  {len(recorded.recorded)} days recorded; the balance is now {recorded.balance}")
