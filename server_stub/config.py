@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from familycard import InvalidInput
 from familycard.models.portal import PortalInfo
 from familycard.rules.accounts import ENROLMENT_COLUMNS, REGISTRATION_FIELDS
 from familycard.rules.calendar import TenantCalendar
@@ -68,14 +69,48 @@ class StubConfig:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+#: The largest configuration file read.
+MAX_CONFIG_BYTES = 1 << 20
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        if path.stat().st_size > MAX_CONFIG_BYTES:
+            raise ValueError(f"larger than {MAX_CONFIG_BYTES // 1024} KiB")
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError) as exc:
+        raise InvalidInput(f"{path}: {exc}", code="invalid_config") from None
+
+
 def load_config(directory: Path | None = None, *, scrypt_n: int | None = None) -> StubConfig:
-    """Read `stub.toml` and every `*.toml` tenant file of a folder."""
+    """Read `stub.toml` and every `*.toml` tenant file of a folder.
+
+    A folder that is missing, holds no tenant file, or a file that is not a valid
+    tenant is `InvalidInput` (`config_not_found`, `no_tenants`, `invalid_config`).
+    """
     folder = directory or DEFAULT_CONFIG_DIR
+    if not folder.is_dir():
+        raise InvalidInput(
+            f"no configuration folder {folder}: make one with 'familycard stub init-config DIR'",
+            code="config_not_found",
+        )
+    try:
+        return _load(folder, scrypt_n)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InvalidInput(
+            f"{folder}: not a valid stub configuration: {exc}", code="invalid_config"
+        ) from None
+
+
+def _load(folder: Path, scrypt_n: int | None) -> StubConfig:
     tenants: dict[str, Tenant] = {}
     for path in sorted(folder.glob("*.toml")):
         if path.name == "stub.toml":
             continue
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = _read_toml(path)
+        missing = [k for k in ("slug", "kind", "name", "currency", "timezone") if k not in raw]
+        if missing:
+            raise ValueError(f"{path.name} has no {missing[0]!r}")
         tenant = Tenant(
             slug=raw["slug"],
             kind=raw["kind"],
@@ -91,9 +126,17 @@ def load_config(directory: Path | None = None, *, scrypt_n: int | None = None) -
         )
         if tenant.kind not in REGISTRATION_FIELDS:
             raise ValueError(f"{path}: unknown portal kind {tenant.kind!r}")
+        if tenant.slug in tenants:
+            raise ValueError(f"{path.name}: a second tenant {tenant.slug!r}")
         tenants[tenant.slug] = tenant
+    if not tenants:
+        raise InvalidInput(
+            f"{folder} holds no tenant file (*.toml besides stub.toml): copy the defaults "
+            "with 'familycard stub init-config DIR'",
+            code="no_tenants",
+        )
     stub_file = folder / "stub.toml"
-    settings = tomllib.loads(stub_file.read_text(encoding="utf-8")) if stub_file.exists() else {}
+    settings = _read_toml(stub_file) if stub_file.exists() else {}
     return StubConfig(
         tenants=tenants,
         clerk_key=str(settings.get("clerk_key", "stub-clerk-key")),

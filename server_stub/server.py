@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import socket
 import threading
@@ -12,6 +13,8 @@ from types import TracebackType
 
 import uvicorn
 
+from familycard import InvalidInput
+
 from .app import create_app
 from .config import load_config
 
@@ -19,6 +22,12 @@ __all__ = ["StubServer", "serve"]
 
 
 def _bind(host: str, port: int) -> socket.socket:
+    """The listening socket; a port in use or an address not of this machine is refused
+    (`port_in_use`, `invalid_host`: InvalidInput) before anything is served."""
+    if not 0 <= port <= 65535:
+        raise InvalidInput(
+            f"no port {port}: give 1-65535, or 0 for a free one", code="invalid_port"
+        )
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -26,7 +35,22 @@ def _bind(host: str, port: int) -> socket.socket:
     # proto=IPPROTO_TCP; without it, each response on a kept-alive connection waited
     # ~40 ms for the client's delayed ACK (Nagle), whatever the work (bench/enroll.py).
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    sock.bind((host, port))
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise InvalidInput(
+                f"port {port} on {host} is in use: pick another with --port, or --port 0 "
+                "for a free one",
+                code="port_in_use",
+                details={"host": host, "port": port},
+            ) from None
+        raise InvalidInput(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+            code="invalid_host",
+            details={"host": host, "port": port},
+        ) from None
     sock.listen(128)
     sock.set_inheritable(True)
     return sock

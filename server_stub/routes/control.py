@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from familycard import ClockState, Faults, InvalidInput, OutboxMessage
 from familycard.models._base import WireModel
 from familycard.models.payments import CardPayment, Payment
+from familycard.models.stub import StubTenant
 
 from ..backends import control
 from ..clock import parse_duration
@@ -40,6 +41,16 @@ def reset(stub: StubDep, body: ResetRequest, request: Request) -> dict[str, str]
     """Empty every tenant, clear faults, let the clock run free; load a seed if asked."""
     control.reset(stub, body.seed, str(request.base_url))
     return {"status": "reset", "seed": body.seed or ""}
+
+
+@router.get("/tenants")
+def tenants(stub: StubDep, request: Request) -> list[StubTenant]:
+    """The portals this stub serves, each with the URL to use."""
+    base = str(request.base_url).rstrip("/")
+    return [
+        StubTenant(slug=t.slug, kind=t.kind, name=t.name, url=f"{base}/{t.slug}")
+        for t in stub.config.tenants.values()
+    ]
 
 
 @router.get("/clock")

@@ -34,7 +34,54 @@ if TYPE_CHECKING:
     from .resources.supplies import SuppliesResource
     from .resources.tokens import TokensResource
 
-__all__ = ["Client"]
+__all__ = ["Client", "check_portal_url"]
+
+#: The longest portal URL accepted.
+MAX_PORTAL_URL = 2000
+
+
+def check_portal_url(url: str) -> str:
+    """A portal's URL, `http(s)://host[:port]/tenant`, without a trailing slash.
+
+    Refused before anything is sent (`invalid_portal_url`): another scheme, no host,
+    a port out of range, a query, a fragment or credentials in it, or a malformed URL.
+    """
+    from urllib.parse import urlsplit
+
+    from ._errors import InvalidInput
+
+    text = url.strip() if isinstance(url, str) else ""
+    shown = text if len(text) <= 80 else text[:77] + "..."
+
+    def refuse(why: str) -> InvalidInput:
+        return InvalidInput(
+            f"not a portal URL: {shown!r} ({why}; write it as http://127.0.0.1:8000/tortona)",
+            code="invalid_portal_url",
+        )
+
+    if not text:
+        raise refuse("it is empty")
+    if len(text) > MAX_PORTAL_URL:
+        raise refuse(f"longer than {MAX_PORTAL_URL} characters")
+    if not text.isprintable() or any(c.isspace() for c in text):
+        raise refuse("it has spaces or control characters")
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError as exc:
+        raise refuse(str(exc).lower()) from None
+    if parts.scheme.lower() not in ("http", "https"):
+        raise refuse("only http:// and https:// portals exist")
+    if not parts.hostname:
+        raise refuse("it names no host")
+    if port == 0:
+        raise refuse("port 0 is not a port one can reach")
+    if parts.username is not None or parts.password is not None:
+        shown = f"{parts.scheme}://…@{parts.hostname}"  # never echo a password
+        raise refuse("credentials never go in the URL")
+    if parts.query or parts.fragment or text.endswith(("?", "#")):
+        raise refuse("a portal URL has no query or fragment")
+    return text.rstrip("/")
 
 
 class Client:
@@ -54,7 +101,7 @@ class Client:
         retry_policy: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
-        self.portal_url = portal_url.rstrip("/")
+        self.portal_url = check_portal_url(portal_url)
         self._core = HttpCore(
             self.portal_url + "/v1",
             timeout=timeout,

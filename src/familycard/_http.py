@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Mapping
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from tenacity import (
@@ -23,10 +24,10 @@ from tenacity import (
 )
 
 from . import _constants as C
-from ._errors import FamilycardError, PortalUnavailable, error_class_for_status
+from ._errors import FamilycardError, InvalidInput, PortalUnavailable, error_class_for_status
 from ._version import __version__
 
-__all__ = ["HttpCore", "RetryPolicy"]
+__all__ = ["HttpCore", "RetryPolicy", "describe_response", "not_a_portal"]
 
 log = logging.getLogger("familycard")
 
@@ -85,21 +86,87 @@ def _parse_retry_after(value: str | None) -> float | None:
     return max((when - datetime.now(UTC)).total_seconds(), 0.0)
 
 
+def _error_body(response: httpx.Response) -> dict[str, Any] | None:
+    """The familycard error body `{"error": {...}}` of a response, if it has one."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    if isinstance(body, dict) and isinstance(body.get("error"), dict):
+        error: dict[str, Any] = body["error"]
+        return error
+    return None
+
+
+def describe_response(response: httpx.Response) -> str:
+    """What answered, in a few words: `HTTP 404 with an HTML page`."""
+    kind = response.headers.get("content-type", "").split(";")[0].strip() or "no content type"
+    if kind == "text/html":
+        what = "an HTML page"
+    elif kind == "application/json":
+        what = "JSON of another shape"
+        try:
+            body: Any = response.json()
+        except ValueError:
+            body = None
+        if isinstance(body, dict) and body:
+            what += f" (keys: {', '.join(sorted(str(k) for k in body)[:5])})"
+    else:
+        what = f"a {kind[:40]} document"
+    return f"HTTP {response.status_code} with {what}"
+
+
+def stub_tenants(url: str) -> list[dict[str, str]]:
+    """The portals a familycard stub at `url`'s origin serves (none when it is no stub)."""
+    parts = urlsplit(url)
+    try:
+        response = httpx.get(f"{parts.scheme}://{parts.netloc}/_stub/tenants", timeout=5)
+        body = response.json() if response.is_success else None
+    except Exception:  # a diagnosis only: whatever fails, there is nothing to list
+        return []
+    if not isinstance(body, list):
+        return []
+    return [
+        {k: str(t[k]) for k in ("slug", "kind", "url")}
+        for t in body
+        if isinstance(t, dict) and {"slug", "kind", "url"} <= t.keys()
+    ]
+
+
+def not_a_portal(portal_url: str, found: str, response: httpx.Response | None) -> InvalidInput:
+    """`not_a_portal`: the URL answers, but not as a familycard portal does.
+
+    When it is a familycard stub (its root, or a path under a tenant), the message
+    lists the portals it serves and the URL to use.
+    """
+    message = f"{portal_url} is not a familycard portal: it answered {found}"
+    details: dict[str, Any] = {"url": portal_url, "found": found}
+    tenants = stub_tenants(portal_url)
+    if tenants:
+        listed = ", ".join(f"{t['slug']} ({t['kind']})" for t in tenants)
+        message += (
+            f"; it is a familycard stub serving {listed}: use a tenant's URL, "
+            f"e.g. --portal {tenants[0]['url']}"
+        )
+        details["tenants"] = {t["slug"]: t["url"] for t in tenants}
+    return InvalidInput(message, code="not_a_portal", details=details, response=response)
+
+
 def error_from_response(response: httpx.Response) -> FamilycardError:
     """Map a portal error response to the typed error it stands for."""
     code: str | None = None
     message = f"the portal answered HTTP {response.status_code}"
     details: dict[str, Any] = {}
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    if isinstance(body, dict) and isinstance(body.get("error"), dict):
-        err = body["error"]
+    err = _error_body(response)
+    if err is not None:
         code = err.get("code") if isinstance(err.get("code"), str) else None
         message = str(err.get("message") or message)
-        details = err.get("details") if isinstance(err.get("details"), dict) else {}
+        raw = err.get("details")
+        details = raw if isinstance(raw, dict) else {}
     cls = error_class_for_status(response.status_code)
+    if code == "unknown_portal":
+        # The server has no portal at the URL given: the URL is the user's bad input.
+        cls = InvalidInput
     return cls(message, code=code, details=details, request=response.request, response=response)
 
 
@@ -116,6 +183,8 @@ class HttpCore:
         headers: Mapping[str, str] | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        #: The portal's URL as the user gave it (the API lives under `/v1`).
+        self.portal_url = self.base_url.removesuffix("/v1")
         self.retry = retry or RetryPolicy()
         self._headers: dict[str, str] = {"User-Agent": f"familycard/{__version__}"}
         self._headers.update(headers or {})
@@ -183,6 +252,10 @@ class HttpCore:
             if response.is_success:
                 return response
             response.read()
+            status = response.status_code
+            if status < 500 and status not in C.RETRYABLE_STATUSES and not _error_body(response):
+                # Not a familycard error: the URL is not a portal (a web page, a proxy).
+                raise not_a_portal(self.portal_url, describe_response(response), response)
             error = error_from_response(response)
             if response.status_code in C.RETRYABLE_STATUSES:
                 raise _Retryable(error, _parse_retry_after(response.headers.get("Retry-After")))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, overload
+from typing import TYPE_CHECKING, Annotated, TypeVar, overload
 
 import typer
 
@@ -16,12 +17,14 @@ __all__ = [
     "Interval",
     "Timeout",
     "Wait",
-    "announce_wait",
     "exit_for_payment",
     "parse_day",
     "save_download",
+    "wait_for_payment",
     "write_whole",
 ]
+
+T = TypeVar("T")
 
 #: `--wait`, `--timeout`, `--interval` of the commands that start a checkout.
 Wait = Annotated[
@@ -96,7 +99,35 @@ def exit_for_payment(state: State, status: str, *, what: str, later: str, unpaid
     raise typer.Exit(code)
 
 
-def announce_wait(state: State, what: str, url: str | None, timeout: float) -> None:
-    """Before --wait polls: where a person pays (`pay <what> at: <url>`), on stderr."""
+def wait_for_payment(
+    state: State,
+    what: str,
+    url: str | None,
+    timeout: float,
+    poll: Callable[[], T],
+    *,
+    left: str,
+    ids: dict[str, str],
+) -> T:
+    """--wait: say where a person pays (`pay <what> at: <url>`, on stderr), then poll.
+
+    Ctrl-C while waiting says what it leaves behind (`left`: the payment is still
+    open at its URL, and how to check it later; with --json an `interrupted` error
+    with `ids` and the URL) and exits 130.
+    """
+    import json
+    import sys
+
     state.out.err.print(f"pay {what} at: {url}", markup=False, soft_wrap=True)
     state.out.err.print(f"waiting for the payment (up to {timeout:g}s)...")
+    try:
+        return poll()
+    except KeyboardInterrupt:
+        message = f"interrupted: {left}"
+        if state.as_json:
+            details = {**ids, "checkout_url": url}
+            body = {"error": {"code": "interrupted", "message": message, "details": details}}
+            sys.stderr.write(json.dumps(body, ensure_ascii=False) + "\n")
+        else:
+            state.out.err.print(message, markup=False, soft_wrap=True)
+        raise typer.Exit(130) from None

@@ -191,8 +191,19 @@ class FamilycardGroup(TyperGroup):
 
         try:
             return super().invoke(ctx)
-        except (typer.Exit, typer.Abort):
+        except typer.Exit:
             raise
+        except typer.Abort as exc:
+            # A prompt turns Ctrl-C (and end of input) into Abort: exit as interrupted.
+            if isinstance(exc.__context__, EOFError):
+                from familycard import InvalidInput
+
+                from ._exit import report_error
+
+                missing = InvalidInput("no input where a prompt asked for it", code="no_input")
+                as_json = bool(getattr(ctx.obj, "as_json", False))
+                raise typer.Exit(report_error(missing, as_json=as_json)) from None
+            raise typer.Exit(EXIT["interrupted"]) from None
         except TyperException as exc:
             raise _usage_error(exc, as_json=bool(ctx.params.get("as_json"))) from None
         except KeyboardInterrupt:
@@ -327,3 +338,6 @@ def run() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(EXIT["unexpected"])
+    except KeyboardInterrupt:
+        # Ctrl-C before a command runs (while parsing, importing): interrupted too.
+        sys.exit(EXIT["interrupted"])

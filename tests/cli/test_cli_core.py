@@ -248,7 +248,7 @@ ERRORS = [
     pytest.param(_wrong_password, 3, "authentication_failed", id="3-auth"),
     pytest.param(_not_logged_in, 3, "not_logged_in", id="3-not-logged-in"),
     pytest.param(_registered_twice, 4, "already_registered", id="4-rule-refusal"),
-    pytest.param(_unknown_tenant, 5, "unknown_portal", id="5-not-found"),
+    pytest.param(_unknown_tenant, 2, "unknown_portal", id="2-unknown-portal"),
     pytest.param(_closed_port, 75, "portal_unreachable", id="75-closed-port"),
     pytest.param(_failing_portal, 75, "fault_injected", id="75-portal-failing"),
 ]
@@ -343,22 +343,34 @@ def no_keyring() -> None:
     keyring.set_keyring(keyring.backends.fail.Keyring())
 
 
-def test_without_a_keyring_login_works_and_warns(cli: CliFn, account: Account, no_keyring: None):
-    result = login(cli, account)
+def test_without_a_keyring_login_fails_at_once_with_the_environment_hint(
+    cli: CliFn, account: Account, no_keyring: None
+):
+    body = assert_json_error(login(cli, account), 3, "keyring_unavailable")
+    assert "FAMILYCARD_USERNAME" in body["message"]
+    assert "FAMILYCARD_PASSWORD" in body["message"]
+    # Nothing half-done: no username saved in the profile for the next command.
+    nobody = assert_json_error(cli("auth", "whoami"), 3, "not_logged_in")
+    assert "auth login" in nobody["message"]
+
+
+def test_without_a_keyring_login_no_save_logs_in_without_storing(
+    cli: CliFn, account: Account, no_keyring: None
+):
+    env = {"FAMILYCARD_PASSWORD": account.password, "FAMILYCARD_PIN": account.pin}
+    result = cli("auth", "login", "--username", account.username, "--no-save", env=env)
     assert result.exit_code == 0, result.stderr
     assert result.json()["username"] == account.username
     assert "Traceback" not in result.stderr
-    assert "credentials not saved" in result.stderr
-    assert "keyring" in result.stderr
 
 
 def test_without_a_keyring_a_session_command_says_what_to_do(
     cli: CliFn, account: Account, no_keyring: None
 ) -> None:
-    assert login(cli, account).exit_code == 0
-    body = assert_json_error(cli("auth", "whoami"), 3, "keyring_unavailable")
-    assert "FAMILYCARD_USERNAME" in body["message"]
-    assert_human_error(cli("auth", "whoami", json=False), 3, "keyring_unavailable")
+    # A username but no password in the environment: the session would be in the keyring.
+    env = {"FAMILYCARD_USERNAME": account.username}
+    body = assert_json_error(cli("auth", "whoami", env=env), 3, "keyring_unavailable")
+    assert "FAMILYCARD_PASSWORD" in body["message"]
 
 
 def test_without_a_keyring_environment_credentials_are_enough(

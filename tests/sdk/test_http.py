@@ -266,33 +266,38 @@ def test_each_status_maps_to_its_error_class(portal, status, error_class):
     assert route.call_count == 1
 
 
-@pytest.mark.parametrize(
-    ("status", "error_class", "default_code"),
-    [
-        pytest.param(404, familycard.NotFound, "not_found", id="404"),
-        pytest.param(401, familycard.AuthenticationFailed, "authentication_failed", id="401"),
-        pytest.param(502, familycard.PortalUnavailable, "portal_unavailable", id="502"),
-    ],
-)
-@pytest.mark.parametrize(
-    "response_kwargs",
-    [
-        pytest.param({"text": "<html><h1>Bad gateway</h1></html>"}, id="html"),
-        pytest.param({"content": b""}, id="empty"),
-        pytest.param({"json": {"detail": "Not Found"}}, id="json-without-error"),
-        pytest.param({"json": {"error": "nope"}}, id="error-not-an-object"),
-        pytest.param({"content": b"\xff\xfe not utf-8"}, id="not-utf8"),
-    ],
-)
-def test_an_error_body_that_is_not_the_portal_format_still_maps_by_status(
-    portal, status, error_class, default_code, response_kwargs
-):
-    portal.get("/portal").mock(return_value=httpx.Response(status, **response_kwargs))
+FOREIGN_BODIES = [
+    pytest.param({"text": "<html><h1>Bad gateway</h1></html>"}, id="html"),
+    pytest.param({"content": b""}, id="empty"),
+    pytest.param({"json": {"detail": "Not Found"}}, id="json-without-error"),
+    pytest.param({"json": {"error": "nope"}}, id="error-not-an-object"),
+    pytest.param({"content": b"\xff\xfe not utf-8"}, id="not-utf8"),
+]
+
+
+@pytest.mark.parametrize("response_kwargs", FOREIGN_BODIES)
+def test_a_5xx_that_is_not_the_portal_format_still_maps_by_status(portal, response_kwargs):
+    portal.get("/portal").mock(return_value=httpx.Response(502, **response_kwargs))
     with pytest.raises(familycard.FamilycardError) as caught:
         make_core(max_retries=0).request("GET", "/portal")
-    assert type(caught.value) is error_class
-    assert caught.value.code == default_code
-    assert caught.value.message == f"the portal answered HTTP {status}"
+    assert type(caught.value) is familycard.PortalUnavailable
+    assert caught.value.code == "portal_unavailable"
+    assert caught.value.message == "the portal answered HTTP 502"
+
+
+@pytest.mark.parametrize("status", [404, 401, 400, 405])
+@pytest.mark.parametrize("response_kwargs", FOREIGN_BODIES)
+def test_a_4xx_that_is_not_the_portal_format_means_the_url_is_not_a_portal(
+    portal, status, response_kwargs
+):
+    route = portal.get("/portal").mock(return_value=httpx.Response(status, **response_kwargs))
+    portal.get("https://portal.test/_stub/tenants").respond(404)
+    with pytest.raises(familycard.InvalidInput) as caught:
+        make_core().request("GET", "/portal")
+    assert caught.value.code == "not_a_portal"
+    assert caught.value.details["found"].startswith(f"HTTP {status} with ")
+    assert "is not a familycard portal" in caught.value.message
+    assert route.call_count == 1  # never retried
 
 
 def test_malformed_fields_in_the_error_body_are_ignored(portal):

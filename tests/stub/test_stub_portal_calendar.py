@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
+from familycard import InvalidInput
 from server_stub.config import DEFAULT_CONFIG_DIR, load_config
 from server_stub.server import StubServer
 
@@ -112,5 +113,6 @@ def test_an_unknown_setting_or_a_bad_day_in_the_calendar_table_stops_the_stub(tm
         folder = tmp_path / str(abs(hash(table)))
         folder.mkdir()
         _copy(folder, table)
-        with pytest.raises(ValueError, match=r"jaszbereny.toml \[calendar\]"):
+        with pytest.raises(InvalidInput, match=r"jaszbereny.toml \[calendar\]") as caught:
             load_config(folder)
+        assert caught.value.code == "invalid_config"

@@ -40,7 +40,7 @@ from .notices import (
 )
 from .payments import CardPayment, Payment, PaymentStatus, ReceiptStatus
 from .portal import DayKind, PortalDay, PortalInfo, PortalKind
-from .stub import ClockState, Faults, OutboxMessage
+from .stub import ClockState, Faults, OutboxMessage, StubTenant
 from .tokens import (
     Attendance,
     AttendanceResult,
@@ -138,6 +138,7 @@ __all__ = [
     "Registration",
     "Service",
     "Session",
+    "StubTenant",
     "SupplyDetails",
     "SupplyKind",
     "SupplyPoint",

@@ -7,7 +7,7 @@ from typing import Any
 
 from ._base import WireModel
 
-__all__ = ["ClockState", "Faults", "OutboxMessage"]
+__all__ = ["ClockState", "Faults", "OutboxMessage", "StubTenant"]
 
 
 class ClockState(WireModel):
@@ -55,3 +55,16 @@ class Faults(WireModel):
     """The next N state-changing requests commit, then lose their response (deterministic)."""
     retry_after: int | None = None
     """Seconds sent in `Retry-After` with injected 503s."""
+
+
+class StubTenant(WireModel):
+    """One portal a stub serves (`GET /_stub/tenants`)."""
+
+    slug: str
+    """The tenant's slug, the last segment of its URL."""
+    kind: str
+    """Its portal kind."""
+    name: str
+    """Its display name."""
+    url: str
+    """The portal URL to give familycard (`--portal`)."""

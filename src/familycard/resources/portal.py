@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from pydantic import ValidationError
+
+from .._errors import NotFound
+from .._http import describe_response, not_a_portal
 from ..models.portal import PortalDay, PortalInfo
 from ..rules.calendar import PublishedCalendar, check_calendar_range
 from ._base import Resource
@@ -13,8 +17,22 @@ class PortalResource(Resource):
     """The portal's kind, policy and features (`GET /v1/portal`), and its calendar."""
 
     def info(self) -> PortalInfo:
-        """Ask the portal for its kind, name, currency, policy and features."""
-        info = self._call(PortalInfo, "GET", "/portal")
+        """Ask the portal for its kind, name, currency, policy and features.
+
+        A URL that answers but is no portal (a web page, JSON of another shape, no
+        `/v1/portal`) is `not_a_portal` (InvalidInput); when it is a familycard stub's
+        root or another of its paths, the message lists the portals it serves.
+        """
+        core = self._client._core
+        try:
+            response = core.request("GET", "/portal")
+        except NotFound as exc:
+            found = describe_response(exc.response) if exc.response is not None else "HTTP 404"
+            raise not_a_portal(core.portal_url, found, exc.response) from None
+        try:
+            info = PortalInfo.model_validate_json(response.content)
+        except ValidationError:
+            raise not_a_portal(core.portal_url, describe_response(response), response) from None
         self._client._info = info
         return info
 

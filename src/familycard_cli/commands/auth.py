@@ -148,7 +148,19 @@ def login(
     pin = None
     if client.info().has("pin"):
         pin = read_secret("PIN", env="FAMILYCARD_PIN", stdin=stdin)
+    store = state.secrets(name) if save else None
+    if store is not None:
+        # A keyring that cannot keep the session fails now (keyring_unavailable, exit 3),
+        # before logging in, not on the next command.
+        store.get("session")
     session = client.auth.login(name, password, pin=pin, remember=remember)
+    if store is not None:
+        if session.username != name:
+            store = state.secrets(session.username)
+        store.set("session", session.token)
+        store.set("password", password)
+        if pin:
+            store.set("pin", pin)
     from .._config import save_profile
 
     save_profile(
@@ -157,17 +169,6 @@ def login(
         username=session.username,
         remember="yes" if remember else None,
     )
-    if save:
-        from .._secrets import KeyringUnavailable
-
-        try:
-            store = state.secrets(session.username)
-            store.set("session", session.token)
-            store.set("password", password)
-            if pin:
-                store.set("pin", pin)
-        except KeyringUnavailable as exc:
-            state.out.warn(f"credentials not saved: {exc.message}")
 
     def human(s: Any) -> None:
         state.out.console.print(f"logged in as [bold]{s.username}[/]")

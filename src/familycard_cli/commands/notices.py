@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .._args import Interval, Timeout, Wait, announce_wait, exit_for_payment
+from .._args import Interval, Timeout, Wait, exit_for_payment, wait_for_payment
 from .._exit import EXIT
 from .._state import State
 
@@ -239,8 +239,17 @@ def pay(
     def run(client: Any) -> Payment:
         payment: Payment = client.notices.pay(numbers, method=method, psp=psp, idempotency_key=key)
         if wait and payment.status == "awaiting_payment":
-            announce_wait(state, str(payment.amount), payment.checkout_url, timeout)
-            payment = client.notices.wait(payment.id, timeout=timeout, interval=interval)
+            pid = payment.id
+            payment = wait_for_payment(
+                state,
+                str(payment.amount),
+                payment.checkout_url,
+                timeout,
+                lambda: client.notices.wait(pid, timeout=timeout, interval=interval),
+                left=f"the cart's payment {pid} is still open at {payment.checkout_url}; "
+                "check it with: familycard notices list --status due",
+                ids={"payment_id": pid},
+            )
         return payment
 
     result = state.session(run)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .._args import Interval, Timeout, Wait, announce_wait, exit_for_payment
+from .._args import Interval, Timeout, Wait, exit_for_payment, wait_for_payment
 from .._state import State
 
 if TYPE_CHECKING:
@@ -124,9 +124,17 @@ def create(
             idempotency_key=key,
         )
         if wait and recharge.id is not None and recharge.status == "awaiting_payment":
-            what = f"{recharge.amount} for {recharge.tokens} tokens"
-            announce_wait(state, what, recharge.checkout_url, timeout)
-            recharge = client.recharges.wait(recharge.id, timeout=timeout, interval=interval)
+            rid = recharge.id
+            recharge = wait_for_payment(
+                state,
+                f"{recharge.amount} for {recharge.tokens} tokens",
+                recharge.checkout_url,
+                timeout,
+                lambda: client.recharges.wait(rid, timeout=timeout, interval=interval),
+                left=f"recharge {rid} is still awaiting payment at {recharge.checkout_url}; "
+                f"check it with: familycard recharge show {rid}",
+                ids={"recharge_id": rid},
+            )
         return recharge
 
     result = state.session(run)
