@@ -1,55 +1,21 @@
 """Shared fixtures: an in-memory keyring, and the CLI run against the stub over HTTP.
 
-The stub itself comes from familycard's pytest plugin (`familycard_stub`, server_stub/testing.py).
+The stub itself comes from familycard's pytest plugin (`familycard_stub`, server_stub/testing.py);
+the helpers the tests import are in `cli_support`.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
-from keyring.errors import PasswordDeleteError
+from cli_support import SECRET_ENV, CliFn, MemoryKeyring, Outcome
 from typer.testing import CliRunner
 
 from familycard_cli.main import app
-
-CLERK_KEY = "stub-clerk-key"
-SECRET_ENV = (
-    "FAMILYCARD_PORTAL",
-    "FAMILYCARD_PROFILE",
-    "FAMILYCARD_USERNAME",
-    "FAMILYCARD_PASSWORD",
-    "FAMILYCARD_PIN",
-    "FAMILYCARD_CLERK_KEY",
-    "FAMILYCARD_NEW_PASSWORD",
-)
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring that forgets everything when the test ends."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.items.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.items[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if (service, username) not in self.items:
-            raise PasswordDeleteError(username)
-        del self.items[(service, username)]
 
 
 @pytest.fixture(autouse=True)
@@ -63,26 +29,6 @@ def memory_keyring(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)
-
-
-@dataclass
-class Outcome:
-    """What a CLI run produced."""
-
-    exit_code: int
-    stdout: str
-    stderr: str
-
-    def json(self) -> Any:
-        return json.loads(self.stdout)
-
-    def error(self) -> dict[str, Any]:
-        """The JSON error body written to stderr with --json."""
-        body: dict[str, Any] = json.loads(self.stderr.strip().splitlines()[-1])["error"]
-        return body
-
-
-CliFn = Callable[..., Outcome]
 
 
 @pytest.fixture
@@ -113,12 +59,3 @@ def cli(familycard_stub: Any) -> CliFn:
 def stub(familycard_stub: Any) -> Any:
     """The running stub (`.control`, `.portal_url(tenant)`, `.url`)."""
     return familycard_stub
-
-
-def clerk_env() -> dict[str, str]:
-    return {"FAMILYCARD_CLERK_KEY": CLERK_KEY}
-
-
-def write_csv(path: Path, text: str) -> Path:
-    path.write_text(text, encoding="utf-8")
-    return path

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from conftest import CliFn, Outcome, clerk_env, write_csv
+from cli_support import CliFn, Outcome, clerk_env, write_csv
 
 TENANT = "jaszbereny"
 ZONE = ZoneInfo("Europe/Budapest")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from conftest import CliFn, Outcome, clerk_env, write_csv
+from cli_support import CliFn, Outcome, clerk_env, write_csv
 
 from familycard.identifiers import make_tax_code
 

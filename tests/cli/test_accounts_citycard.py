@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import CliFn, clerk_env, write_csv
+from cli_support import CliFn, clerk_env, write_csv
 
 MARIA = "RSSMRA15C45L304I"
 LUCA = "RSSLCU17P10L304J"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import CliFn, Outcome, clerk_env, write_csv
+from cli_support import CliFn, Outcome, clerk_env, write_csv
 
 import familycard
 

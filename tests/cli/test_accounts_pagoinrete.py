@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import CliFn, Outcome
+from cli_support import CliFn, Outcome
 
 TENANT = "pagoinrete"
 # The account the tenant's config says exists on the ministry's other service (R4.1).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import CliFn, Outcome, clerk_env, write_csv
+from cli_support import CliFn, Outcome, clerk_env, write_csv
 
 from familycard.identifiers import sample_vat_number
 

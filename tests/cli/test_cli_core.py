@@ -23,7 +23,7 @@ from typing import Any
 import keyring
 import keyring.backends.fail
 import pytest
-from conftest import CliFn, Outcome, clerk_env, write_csv
+from cli_support import CliFn, Outcome, clerk_env, write_csv
 from keyring.backend import KeyringBackend
 
 import familycard

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import CliFn, clerk_env
+from cli_support import CliFn, clerk_env
 from enroll_support import TORTONA, enrolled_count, enrolments, families, write_table
 
 from familycard.identifiers import sample_vat_number

@@ -17,7 +17,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import CliFn, clerk_env
+from cli_support import CliFn, clerk_env
 from enroll_support import (
     CLERK_KEY,
     enrolled_count,

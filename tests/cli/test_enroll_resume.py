@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import CliFn, clerk_env
+from cli_support import CliFn, clerk_env
 from enroll_support import (
     CLERK_KEY,
     enrolled_count,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import write_csv
+from cli_support import write_csv
 from notices_support import (
     ELENA,
     GIUSEPPE,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import CliFn, clerk_env, write_csv
+from cli_support import CliFn, clerk_env, write_csv
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from notices_support import GIULIO, GIUSEPPE, PAGOINRETE_ROWS, PAOLA_EMAIL, PIETRO, SARA, ok

@@ -21,7 +21,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import CliFn, clerk_env, write_csv
+from cli_support import CliFn, clerk_env, write_csv
 
 from familycard import Faults
 

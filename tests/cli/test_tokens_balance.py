@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import clerk_env
+from cli_support import clerk_env
 from tokens_support import LUCA, MARIA, attend, balance, family, payments, register
 
 import familycard

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import utility_support
-from conftest import clerk_env, write_csv
+from cli_support import clerk_env, write_csv
 from utility_support import ANNA, BRUNO_PDR, PDR, POD, run
 
 #: The fixtures `customers`, `anna` and `bruno` (utility_support.py).

@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from conftest import CliFn, clerk_env, write_csv
+from cli_support import CliFn, clerk_env, write_csv
 
 MARIA = "RSSMRA15C45L304I"
 LUCA = "RSSLCU17P10L304J"

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import CliFn, Outcome, clerk_env, write_csv
+from cli_support import CliFn, Outcome, clerk_env, write_csv
 
 from familycard.identifiers import sample_vat_number
 from familycard.rules.accounts import ENROLMENT_COLUMNS
