@@ -18,6 +18,28 @@ from typer.testing import CliRunner
 from familycard_cli.main import app
 
 
+def _share_default_tls_context() -> None:
+    """Tests talk plain HTTP to a stub on loopback with raw httpx calls, each of which
+    would load the CA bundle again (~20 ms): they share one default context instead.
+    The SDK's own clients already share theirs (`familycard._http`)."""
+    import functools
+
+    import httpx._transports.default as transports
+
+    default = transports.create_ssl_context
+    shared = functools.lru_cache(maxsize=1)(lambda: default())
+
+    def create(verify: Any = True, cert: Any = None, trust_env: bool = True) -> Any:
+        if verify is True and cert is None and trust_env:
+            return shared()
+        return default(verify=verify, cert=cert, trust_env=trust_env)
+
+    transports.create_ssl_context = create  # type: ignore[assignment]
+
+
+_share_default_tls_context()
+
+
 @pytest.fixture(autouse=True)
 def memory_keyring(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[MemoryKeyring]:
     """Every test gets an empty keyring, an empty config dir and no familycard env."""

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import logging
 import random
+import ssl
 import uuid
 from collections.abc import Mapping
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -170,6 +172,20 @@ def error_from_response(response: httpx.Response) -> FamilycardError:
     return cls(message, code=code, details=details, request=response.request, response=response)
 
 
+@lru_cache(maxsize=1)
+def _verified_tls() -> ssl.SSLContext:
+    """One verifying TLS context for every client of the process: loading the CA
+    bundle costs ~20 ms, which every new client would otherwise pay again."""
+    return httpx.create_ssl_context()
+
+
+def _tls_for(base_url: str) -> ssl.SSLContext | bool:
+    """The TLS setting of a client: verified for https; for a plain-http portal no TLS is
+    ever used (requests go to `base_url` only, redirects are not followed), so no CA
+    bundle is loaded for it."""
+    return _verified_tls() if base_url.lower().startswith("https:") else False
+
+
 class HttpCore:
     """Sends requests to one portal with retries, keys and typed errors."""
 
@@ -189,7 +205,11 @@ class HttpCore:
         self._headers: dict[str, str] = {"User-Agent": f"familycard/{__version__}"}
         self._headers.update(headers or {})
         self._http = httpx.Client(
-            base_url=self.base_url, timeout=timeout, transport=transport, follow_redirects=False
+            base_url=self.base_url,
+            timeout=timeout,
+            transport=transport,
+            follow_redirects=False,
+            verify=_tls_for(self.base_url),
         )
 
     def set_header(self, name: str, value: str | None) -> None:
