@@ -6,9 +6,13 @@
     'citycard'
 
 Everything public is importable from here; the modules starting with `_` are private.
+The client and the models load on first use (`familycard.Client`, `from familycard
+import Notice`): importing the package costs only the errors, so a command that needs
+one model (or none) pays for that one alone.
 """
 
-from ._client import Client
+from typing import TYPE_CHECKING, Any
+
 from ._errors import (
     AuthenticationFailed,
     Conflict,
@@ -19,59 +23,62 @@ from ._errors import (
     PortalUnavailable,
     RuleViolation,
 )
-from ._http import RetryPolicy
-from ._stub_control import StubControl
 from ._version import __version__
-from .models import (
-    Account,
-    AccountBalance,
-    Ack,
-    Attendance,
-    AttendanceResult,
-    BoardDocument,
-    Cancellable,
-    Cancellation,
-    CancellationOutcome,
-    ClockState,
-    ConsumedMeal,
-    Consumption,
-    Document,
-    ElevationCode,
-    Enrolment,
-    EnrolmentResult,
-    Faults,
-    Finalization,
-    Inbox,
-    Invoice,
-    MealCalendar,
-    Measures,
-    Member,
-    Message,
-    MeterReading,
-    Money,
-    Notice,
-    NoticeIssueResult,
-    Notification,
-    NotificationSettings,
-    Order,
-    OrderResult,
-    OutboxMessage,
-    Payment,
-    PaymentCodeInfo,
-    PortalDay,
-    PortalInfo,
-    Psp,
-    ReadingLog,
-    ReadingWindows,
-    Recharge,
-    RechargeQuote,
-    Registration,
-    Service,
-    Session,
-    SupplyDetails,
-    SupplyPoint,
-    TokenBalance,
-)
+
+if TYPE_CHECKING:
+    from ._client import Client
+    from ._http import RetryPolicy
+    from ._stub_control import StubControl
+    from .models import (
+        Account,
+        AccountBalance,
+        Ack,
+        Attendance,
+        AttendanceResult,
+        BoardDocument,
+        Cancellable,
+        Cancellation,
+        CancellationOutcome,
+        ClockState,
+        ConsumedMeal,
+        Consumption,
+        Document,
+        ElevationCode,
+        Enrolment,
+        EnrolmentResult,
+        Faults,
+        Finalization,
+        Inbox,
+        Invoice,
+        MealCalendar,
+        Measures,
+        Member,
+        Message,
+        MeterReading,
+        Money,
+        Notice,
+        NoticeIssueResult,
+        Notification,
+        NotificationSettings,
+        Order,
+        OrderResult,
+        OutboxMessage,
+        Payment,
+        PaymentCodeInfo,
+        PortalDay,
+        PortalInfo,
+        Psp,
+        ReadingLog,
+        ReadingWindows,
+        Recharge,
+        RechargeQuote,
+        Registration,
+        Service,
+        Session,
+        SupplyDetails,
+        SupplyPoint,
+        TokenBalance,
+    )
 
 __all__ = [
     "Account",
@@ -135,3 +142,21 @@ __all__ = [
     "TokenBalance",
     "__version__",
 ]
+
+#: Where the names not imported above live; every other name of `__all__` is a model.
+_LAZY = {"Client": "._client", "RetryPolicy": "._http", "StubControl": "._stub_control"}
+
+if not TYPE_CHECKING:  # for mypy, the imports above define every name
+
+    def __getattr__(name: str) -> Any:
+        """Import a client class or a model on first access, then keep it here."""
+        if name not in __all__:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY.get(name, ".models"), __name__), name)
+        globals()[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted(set(globals()) | set(__all__))

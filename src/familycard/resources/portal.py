@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from .._errors import NotFound
 from .._http import describe_response, not_a_portal
 from ..models.portal import PortalDay, PortalInfo
-from ..rules.calendar import PublishedCalendar, check_calendar_range
 from ._base import Resource
+
+if TYPE_CHECKING:  # imported by the calendar calls only: `portal info` needs none of it
+    from ..rules.calendar import PublishedCalendar
 
 
 class PortalResource(Resource):
@@ -45,6 +48,8 @@ class PortalResource(Resource):
         (R1.7): its country's national calendar with the portal's own closures and
         moved working days, whatever calendar data the client has installed.
         """
+        from ..rules.calendar import check_calendar_range
+
         first, last = start or end, end or start
         if first is not None and last is not None:
             check_calendar_range(first, last)
@@ -56,4 +61,6 @@ class PortalResource(Resource):
 
     def working_calendar(self, start: date, end: date) -> PublishedCalendar:
         """The portal's calendar from `start` to `end`, as the rules take it."""
+        from ..rules.calendar import PublishedCalendar
+
         return PublishedCalendar(self.calendar(start, end))
