@@ -108,7 +108,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 
 def load_command(name: str) -> Command:
-    """Import and build one of `COMMANDS`, exactly as `app.add_typer`/`app.command` would."""
+    """Import and build one of `COMMANDS`, exactly as `app.add_typer`/`app.command` would,
+    its help reflowed for the terminal (`_reflow`)."""
     import importlib
 
     module_name, _, attribute = COMMANDS[name][0].partition(":")
@@ -118,7 +119,49 @@ def load_command(name: str) -> Command:
         holder.add_typer(target, name=name)
     else:
         holder.command(name)(target)
-    return typer.main.get_group(holder).commands[name]
+    command = typer.main.get_group(holder).commands[name]
+    _reflow_help(command)
+    return command
+
+
+def _reflow(text: str) -> str:
+    """A docstring as `--help` should wrap it: each paragraph one line, rewrapped to the
+    terminal's width, as click does.
+
+    typer's rich help keeps a docstring's line breaks, so a paragraph wrapped at 88
+    columns in the source breaks badly on a narrower terminal.  Kept as written: an
+    indented line (an example command; after a blank line, a code block in
+    docs/reference.md too), and a paragraph that starts with a `\\b` line (click's
+    marker, removed here).  typer dedents the paragraphs after the first as one
+    docstring, whose own first line does not count: one more line break after the
+    first paragraph keeps the examples indented when the rest has one prose line only.
+    """
+    import inspect
+
+    paragraphs = []
+    for paragraph in inspect.cleandoc(text).split("\n\n"):
+        lines = paragraph.splitlines()
+        if lines and lines[0] == "\b":
+            paragraphs.append("\n".join(lines[1:]))
+            continue
+        kept: list[str] = []
+        for line in lines:
+            if kept and not line.startswith(" ") and not kept[-1].startswith(" "):
+                kept[-1] += " " + line.strip()
+            else:
+                kept.append(line.rstrip())
+        paragraphs.append("\n".join(kept))
+    first, *rest = paragraphs
+    indented = any(line.startswith(" ") for p in rest for line in p.splitlines())
+    return first + ("\n\n\n" if indented else "\n\n") + "\n\n".join(rest) if rest else first
+
+
+def _reflow_help(command: Command) -> None:
+    """`_reflow` the help of a command and of every command below it."""
+    if command.help:
+        command.help = _reflow(command.help)
+    for sub in getattr(command, "commands", {}).values():
+        _reflow_help(sub)
 
 
 class _LazyCommands(MutableMapping[str, "Command"]):
@@ -243,6 +286,29 @@ def _usage_error(exc: TyperException, *, as_json: bool) -> Exception:
     return typer.Exit(EXIT["invalid"])
 
 
+def _flags_show_no_type() -> None:
+    """No `<bool>` after a flag in `--help`: a flag takes no value.
+
+    typer 0.29's rich help asks every option for its type, flags included
+    (`TyperOption.display_type_rich`), where its plain help and `typer ... utils docs`
+    leave flags and counters out (`get_help_record`).  Do the same in the rich help,
+    for every command at once (`--help` itself included).
+    """
+    from typer.core import TyperOption
+
+    shown = TyperOption.display_type_rich
+    if getattr(shown, "_familycard", False):
+        return
+
+    def display_type_rich(self: TyperOption, ctx: Context) -> str | None:
+        return None if self.is_flag or self.count else shown(self, ctx)
+
+    display_type_rich._familycard = True  # type: ignore[attr-defined]
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
+_flags_show_no_type()
+
 app = typer.Typer(
     cls=FamilycardGroup,
     name="familycard",
@@ -331,6 +397,10 @@ def main(
 def run() -> None:
     """The console script."""
     os.environ.setdefault("PYTHONIOENCODING", "utf-8")
+    # The first model built would otherwise read the entry points of every installed
+    # distribution, looking for pydantic plugins (~10 ms a command); typer turns them
+    # off for its own parameters too.  PYDANTIC_DISABLE_PLUGINS= (empty) turns them on.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         app(prog_name="familycard")
     except BrokenPipeError:

@@ -105,7 +105,9 @@ def test_json_output_is_one_array_of_every_row(cli, stub, tmp_path):
 def test_the_terminal_shows_the_counts_and_the_first_problems(cli, stub, tmp_path):
     bad = [{**family(i), "guardian_email": f"p{i}@nowhere"} for i in range(25)]
     path = write_table(tmp_path / "f.csv", [*families(2, start=100), *bad])
-    result = enrol(cli, path, "--report", str(tmp_path / "r.csv"), json=False)
+    on_a_terminal = {**clerk_env(), "TTY_COMPATIBLE": "1"}  # piped, tables are TSV
+    args = ("clerk", "enroll", str(path), "--report", str(tmp_path / "r.csv"))
+    result = cli(*args, env=on_a_terminal, json=False)
     assert result.exit_code == 4
     out = result.stdout
     assert "created │ 2" in out

@@ -26,7 +26,7 @@ def test_r3_16_balances_are_settled_or_an_overpayment_per_member_and_service(cli
     only = ok(run(cli, "balances", "list", "--member", "Kovács Lili"))
     assert [r["member"] for r in only] == [LILI]
     human = run(cli, "balances", "list", json=False)
-    assert "HUF 3000" in human.stdout
+    assert "HUF 3 000" in human.stdout
     assert "overpayment" in human.stdout
 
 
@@ -103,8 +103,9 @@ def test_r3_16_a_charge_puts_the_member_in_debt_and_cash_settles_it(cli, stub, i
     assert charged.json()["state"] == "debt"
     row = ok(run(cli, "balances", "list", "--member", bence))[0]
     assert (row["balance"], row["state"]) == (huf(-2500), "debt")
-    human = run(cli, "balances", "list", "--member", bence, json=False, env={"FORCE_COLOR": "1"})
-    assert "\x1b[31mHUF -2500" in human.stdout  # a debt is red
+    colours = {"FORCE_COLOR": "1", "TTY_COMPATIBLE": "1"}  # a terminal: piped rows are plain
+    human = run(cli, "balances", "list", "--member", bence, json=False, env=colours)
+    assert "\x1b[31mHUF -2 500" in human.stdout  # a debt is red
     assert "debt" in human.stdout
     notice = inbox(cli)["notifications"][0]
     assert notice["title"].startswith("Charge recorded for Kovács Bence")

@@ -41,4 +41,8 @@ class Money(WireModel):
         return str(value.quantize(_EXPONENT[self.currency]))
 
     def __str__(self) -> str:
-        return f"{self.currency} {self._value_as_string(self.value)}"
+        """`EUR 141.30`; HUF (whole forints) groups thousands with a space: `HUF 14 420`."""
+        value = self.value.quantize(_EXPONENT[self.currency])
+        if self.currency == "HUF":
+            return f"HUF {value:,f}".replace(",", " ")
+        return f"{self.currency} {value:f}"

@@ -34,12 +34,15 @@ def list_(
         if not items:
             state.out.console.print("no members")
             return
-        table = state.out.make_table(["member", "service", "balance", ""], [])
-        for b in items:
-            style = _STYLE[b.state]
-            table.add_row(
-                b.member, b.service_name, Text(str(b.balance), style=style), Text(b.state, style)
+        rows = [
+            (
+                b.member,
+                b.service_name,
+                Text(str(b.balance), style=_STYLE[b.state]),
+                Text(b.state, style=_STYLE[b.state]),
             )
-        state.out.console.print(table)
+            for b in items
+        ]
+        state.out.table(["member", "service", "balance", ""], rows, free={"member", "service"})
 
     state.out.emit(result, human)

@@ -107,7 +107,7 @@ def documents(ctx: typer.Context) -> None:
 
     def human(items: list[Any]) -> None:
         rows = [(d.id, d.kind.replace("_", " "), d.title) for d in items]
-        state.out.table(["id", "kind", "title"], rows)
+        state.out.table(["id", "kind", "title"], rows, free={"title"})
 
     state.out.emit(result, human)
 

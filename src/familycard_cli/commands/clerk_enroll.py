@@ -177,6 +177,11 @@ def enroll(
     invalid or failed.  Exit 0 when every row is created or exists, 4 when some were
     invalid or refused, 75 when the portal stayed unavailable (run the file again to
     finish), 130 when interrupted.
+
+    Examples (check the file first, then enrol it and keep the per-row report):
+
+        familycard clerk enroll families.csv --dry-run
+        familycard clerk enroll families.xlsx --sheet 2026 --report report.csv
     """
     from familycard.rules.accounts import OPTIONAL_ENROLMENT_COLUMNS
 
@@ -275,4 +280,5 @@ def _summary(state: State, counts: Counter[str], problems: list[EnrolmentResult]
             for r in problems
         ],
         title=f"First {len(problems)} problems (every row: --report)" if more else "Problems",
+        free={"message"},
     )

@@ -26,6 +26,7 @@ def _problems(state: State, items: list[Any], ok: tuple[str, ...]) -> None:
             ["row", "outcome", "code", "message"],
             [(r.row, r.status, r.error["code"], r.error["message"]) for r in problems[:20]],
             title="Problems",
+            free={"message"},
         )
 
 

@@ -62,7 +62,7 @@ def show(
         rows = [[m.month, m.energy] + ([m.peak_power_kw] if electricity else []) for m in c.months]
         rows.append(["total", c.total] + ([""] if electricity else []))
         state.out.table(columns, rows, title=title)
-        if console.is_terminal:
+        if not state.out.piped:
             console.print()
             for line in chart_lines(c):
                 console.print(line, style="cyan", markup=False, highlight=False)

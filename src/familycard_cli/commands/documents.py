@@ -33,7 +33,7 @@ def list_(
             state.out.console.print("no documents")
             return
         rows = [(d.category, d.published_on.isoformat(), d.id, d.title) for d in items]
-        state.out.table(["category", "published", "id", "title"], rows)
+        state.out.table(["category", "published", "id", "title"], rows, free={"title"})
 
     state.out.emit(result, human)
 

@@ -37,7 +37,7 @@ def list_(
             )
             for n in box.notifications
         ]
-        state.out.table(["id", "date", "kind", "title"], rows)
+        state.out.table(["id", "date", "kind", "title"], rows, free={"title"})
 
     state.out.emit(result, human)
 

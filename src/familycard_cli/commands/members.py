@@ -62,7 +62,9 @@ def list_(ctx: typer.Context) -> None:
             state.out.console.print("no members: ask the institution to record your e-mail")
             return
         rows = [(m.id, m.name, m.institution, m.age_group_name) for m in items]
-        state.out.table(["id", "name", "institution", "age group"], rows)
+        state.out.table(
+            ["id", "name", "institution", "age group"], rows, free={"name", "institution"}
+        )
 
     state.out.emit(result, human)
 
@@ -92,7 +94,7 @@ def show(
             }
         )
         columns = ["days", "meal", "place", "menu", "price", "subsidy"]
-        out.table(columns, offer_rows(m), title="Offer")
+        out.table(columns, offer_rows(m), title="Offer", free={"place"})
         out.console.print(
             "[dim]read-only: report errors to the institution's clerk[/]", highlight=False
         )

@@ -49,7 +49,7 @@ def check(
     info = parse_notice_number(number)
 
     def human(i: Any) -> None:
-        state.out.console.print(f"[green]valid[/] notice number {i.number}")
+        state.out.say(f"valid notice number {i.number}", style="green")
         state.out.fields(
             {
                 "aux_digit": i.aux_digit,
@@ -107,6 +107,8 @@ def list_(
     result = state.session(lambda c: c.notices.list(status=status, member=member))
 
     def human(items: list[Any]) -> None:
+        from rich.text import Text
+
         if not items:
             state.out.console.print(f"no notices ({status})")
             return
@@ -115,17 +117,14 @@ def list_(
                 n.number,
                 n.member_name or n.member or "family",
                 n.subject,
-                str(n.amount),
+                n.amount,
                 n.due_on.isoformat(),
-                _status(n),
+                Text.from_markup(_status(n)),
             )
             for n in items
         ]
-        table = state.out.make_table(["notice", "for", "subject", "amount", "due", "status"], rows)
-        for column in (0, 3, 4):  # never cut a notice number, an amount or a date
-            table.columns[column].no_wrap = True
-            table.columns[column].min_width = max(len(str(r[column])) for r in rows)
-        state.out.console.print(table)
+        columns = ["notice", "for", "subject", "amount", "due", "status"]
+        state.out.table(columns, rows, free={"for", "subject"})
 
     state.out.emit(result, human)
     if fail_if_any and result:
@@ -182,7 +181,9 @@ def psps(
             state.out.console.print(f"no PSP offers {method} on this portal")
             return
         state.out.table(
-            ["psp", "name", "method", "fee"], [(p.id, p.name, p.method, str(p.fee)) for p in items]
+            ["psp", "name", "method", "fee"],
+            [(p.id, p.name, p.method, p.fee) for p in items],
+            free={"name"},
         )
 
     state.out.emit(result, human)
@@ -229,6 +230,12 @@ def pay(
     The payment's checkout URL is the PSP's page (scripts: familycard stub pay ID).
     With --wait the exit code tells the outcome: 0 paid, 4 declined or expired,
     75 still unpaid after --timeout.  The receipt: familycard payments receipt ID.
+
+    Examples (the PSPs and their fees first, then a cart; give more numbers for more
+    notices):
+
+        familycard notices psps --method card
+        familycard notices pay 347000000000123448 --method card --psp paydemo
     """
     import uuid
 

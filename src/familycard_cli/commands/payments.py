@@ -60,7 +60,7 @@ def list_(
             for p in items
         ]
         columns = ["date", "id", "member", "for", "amount", "method", "status", "receipt"]
-        state.out.table(columns, rows)
+        state.out.table(columns, rows, free={"for"})
 
     state.out.emit(result, human)
 

@@ -7,12 +7,34 @@ from typing import Annotated, Any
 import typer
 
 from .._args import parse_day
+from .._output import flatten, human_text
 from .._state import State
 
 app = typer.Typer(
     help="What the portal is: kind, policy, features, and the days it works.",
     no_args_is_help=True,
 )
+
+
+#: The policy entries that are amounts in the portal's currency, sent as decimal strings
+#: (`token_price`, `meal_prices.primary.lunch`, `psps[].fees.card`).
+AMOUNTS = ("token_price", "meal_prices", "meal_subsidies", "fees")
+
+
+def _amounts(value: Any, currency: str, *, amount: bool = False) -> Any:
+    """The policy with its amounts as money (`HUF 650`), to show them as such."""
+    from familycard import Money
+
+    if isinstance(value, dict):
+        return {k: _amounts(v, currency, amount=amount or k in AMOUNTS) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_amounts(v, currency, amount=amount) for v in value]
+    if amount and isinstance(value, str | int) and not isinstance(value, bool):
+        try:
+            return Money.of(str(value), currency)  # type: ignore[arg-type]
+        except (ArithmeticError, ValueError):
+            return value
+    return value
 
 
 @app.command()
@@ -33,8 +55,8 @@ def info(ctx: typer.Context) -> None:
                 "enrolment columns": info.enrolment_columns,
             }
         )
-        for key, value in info.policy.items():
-            state.out.console.print(f"  policy.{key} = {value}", markup=False)
+        for key, value in flatten(_amounts(info.policy, info.currency), "policy."):
+            state.out.console.print(f"  {key} = {human_text(value)}", markup=False)
 
     state.out.emit(result, human)
 
@@ -72,6 +94,7 @@ def calendar(
                 )
                 for d in days
             ],
+            free={"why"},
         )
 
     state.out.emit(result, human)

@@ -30,7 +30,9 @@ def list_(ctx: typer.Context, member: Member = None) -> None:
             state.out.console.print("no active services")
             return
         rows = [(s.member, s.service, s.name, s.balance, str(s.token_price)) for s in items]
-        state.out.table(["member", "service", "name", "balance", "token price"], rows)
+        state.out.table(
+            ["member", "service", "name", "balance", "token price"], rows, free={"name"}
+        )
 
     state.out.emit(result, human)
 

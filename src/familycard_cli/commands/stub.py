@@ -26,7 +26,18 @@ def serve(
         Path | None, typer.Option(help="Folder of tenant TOML files (a copy of the default).")
     ] = None,
 ) -> None:
-    """Serve every portal kind on HOST:PORT until interrupted; prints the URL on one line."""
+    """Serve every portal kind on HOST:PORT until interrupted; prints the URL on one line.
+
+    Each tenant is at URL/<tenant>: tortona, sala-baganza, jaszbereny, pagoinrete,
+    energia.
+
+    Examples (a free port and the demo data; a file that survives restarts; your own
+    tenant files, copied with familycard stub init-config):
+
+        familycard stub serve --port 0 --seed demo
+        familycard stub serve --port 8000 --db stub.sqlite
+        familycard stub serve --config my-tenants
+    """
     import sys
 
     try:
@@ -126,15 +137,19 @@ def outbox(
     result: Any = messages[-1:] if last else messages
 
     def human(items: list[Any]) -> None:
+        from rich.markup import escape
+
+        from .._output import flatten, human_text
+
         if not items:
             state.out.console.print("the outbox is empty")
         for m in items:
             state.out.console.print(
-                f"[bold]#{m.id}[/] {m.sent_at:%Y-%m-%d %H:%M} {m.tenant} → {m.to} "
-                f"[cyan]{m.kind}[/]: {m.subject}"
+                f"[bold]#{m.id}[/] {m.sent_at:%Y-%m-%d %H:%M} {escape(m.tenant)} → "
+                f"{escape(m.to)} [cyan]{escape(m.kind)}[/]: {escape(m.subject)}"
             )
-            for key, value in m.data.items():
-                state.out.console.print(f"    {key}: {value}", markup=False)
+            for key, value in flatten(m.data):
+                state.out.console.print(f"    {key}: {human_text(value)}", markup=False)
 
     state.out.emit(result, human)
 

@@ -74,7 +74,9 @@ def list_(ctx: typer.Context) -> None:
             )
             for p in items
         ]
-        state.out.table(["", "supply point", "kind", "address", "corrector"], rows)
+        state.out.table(
+            ["", "supply point", "kind", "address", "corrector"], rows, free={"address"}
+        )
 
     state.out.emit(points, human)
 

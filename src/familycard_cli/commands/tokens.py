@@ -35,7 +35,10 @@ def balance(
     """Show the token balance per child and service; negative means in debit (R1.6).
 
     With --below N the command exits 4 when any balance is under N, so a cron line
-    can alert or recharge:  familycard tokens balance --below 5 || familycard recharge ...
+    can alert or recharge, for example:
+
+        familycard tokens balance --below 5 ||
+            familycard recharge create --tokens 10
     """
     from familycard import RuleViolation
     from familycard.rules.tokens import low_balances
@@ -51,7 +54,7 @@ def balance(
             (b.member, b.member_name, b.service, b.balance, "in debit" if b.balance < 0 else "")
             for b in items
         ]
-        state.out.table(["member", "name", "service", "balance", ""], rows)
+        state.out.table(["member", "name", "service", "balance", ""], rows, free={"name"})
 
     state.out.emit(result, human)
     if below is not None:
