@@ -93,8 +93,9 @@ def serve(
     log_level: str = "warning",
 ) -> None:
     """Serve in the foreground until interrupted; `on_ready` gets the root URL."""
+    config = load_config(config_dir)  # a bad configuration fails before the port is taken
     sock = _bind(host, port)
-    app = create_app(config=load_config(config_dir), db=db, seed=seed, root_url=_url(sock, host))
+    app = create_app(config=config, db=db, seed=seed, root_url=_url(sock, host))
     if on_ready is not None:
         on_ready(_url(sock, host))
     uvicorn.Server(_config(app, log_level)).run(sockets=[sock])

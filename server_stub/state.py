@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from familycard import RuleViolation
+from familycard import InvalidInput
 from familycard.models.stub import Faults
 from familycard.rules.calendar import TenantCalendar
 
@@ -94,7 +94,7 @@ class Portal:
     def require(self, feature: str) -> None:
         """Refuse with `feature_not_supported` when the portal lacks a feature."""
         if feature not in self.tenant.features:
-            raise RuleViolation(
+            raise InvalidInput(
                 f"the {self.tenant.kind} portal {self.tenant.name!r} does not offer "
                 f"{feature.replace('_', ' ')}",
                 code="feature_not_supported",

@@ -76,10 +76,17 @@ class TxRoute(APIRoute):
     #: Whether responses are kept for replay; False where they carry a secret (login).
     remember_responses = True
 
+    def replayed(self, request: Request, body: bytes) -> Response | None:
+        """How a replayed request is answered from the first response's `body`, where
+        what it made has moved on since (a recharge now paid, or ended unpaid): a fresh
+        response, None for the stored one, or a refusal.  Runs in a transaction."""
+        return None
+
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         original = super().get_route_handler()
         faults_apply = self.faults_apply
         remember = self.remember_responses
+        replayed = self.replayed if type(self).replayed is not TxRoute.replayed else None
 
         async def handler(request: Request) -> Response:
             stub: StubState = request.app.state.stub
@@ -107,6 +114,17 @@ class TxRoute(APIRoute):
                                 "this idempotency key was used for a different request",
                                 code="idempotency_key_reused",
                             )
+                        if replayed is not None:
+                            store.begin()
+                            ok = False
+                            try:
+                                fresh = replayed(request, bytes(stored["body"]))
+                                ok = True
+                            finally:
+                                store.end(ok=ok)
+                            if fresh is not None:
+                                fresh.headers["Idempotent-Replayed"] = "true"
+                                return fresh
                         return Response(
                             content=stored["body"],
                             status_code=stored["status"],

@@ -23,6 +23,23 @@ elif [ "$status" -ne 4 ]; then
 fi
 
 # One key per month: if cron (or you) runs this again this month, the portal
-# returns the same recharge and the same checkout, never a second one.
-familycard recharge create --service "$SERVICE" --top-up-to "$TARGET" \
-    --idempotency-key "topup-$(date +%Y-%m)"
+# returns the same recharge and the same checkout, never a second one.  A card
+# declined (or a checkout left to expire) spends the key: the portal says
+# recharge_ended_unpaid (exit 4), and the next key of the month tries again.
+month="$(date +%Y-%m)"
+errors="$(mktemp)"
+trap 'rm -f "$errors"' EXIT
+for attempt in 1 2 3 4 5; do
+    key="topup-$month"
+    [ "$attempt" -eq 1 ] || key="$key-$attempt"
+    status=0
+    familycard recharge create --service "$SERVICE" --top-up-to "$TARGET" \
+        --idempotency-key "$key" 2>"$errors" || status=$?
+    if [ "$status" -eq 4 ] && grep -q recharge_ended_unpaid "$errors"; then
+        continue
+    fi
+    cat "$errors" >&2
+    exit "$status"
+done
+echo "five recharges of $month ended unpaid: pay one, or try again next month" >&2
+exit 4

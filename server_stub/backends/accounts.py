@@ -184,7 +184,7 @@ def register(portal: Portal, form: RegisterRequest) -> Registration:
     if "captcha" in REGISTRATION_FIELDS[kind]:
         answer = (form.captcha or "").strip().casefold()
         if answer != portal.config.captcha_answer.casefold():
-            raise RuleViolation("the anti-bot answer is wrong", code="captcha_failed")
+            raise InvalidInput("the anti-bot answer is wrong", code="captcha_failed")
     handler = {
         "citycard": _register_citycard,
         "entranext": _register_entranext,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from familycard import Money, NotFound, RuleViolation
+from familycard import InvalidInput, Money, NotFound
 from familycard.models._base import Currency
 from familycard.models.meals import (
     AccountBalance,
@@ -268,7 +268,7 @@ def _checked(portal: Portal, request: ClerkMoneyRequest) -> tuple[Enrolled, Mone
     member = resolve_any(portal, request.member)
     _check_service(portal, member, request.service)
     if request.amount.currency != currency(portal):
-        raise RuleViolation(
+        raise InvalidInput(
             f"amounts on this portal are in {currency(portal)}", code="wrong_currency"
         )
     return member, check_amount(request.amount.value, currency(portal))

@@ -704,6 +704,15 @@ def cancel(portal: Portal, account: sqlite3.Row, request: CancelRequest) -> Canc
         )
     done = [o for o in outcomes if o.status == "cancelled"]
     refused = [o for o in outcomes if o.status == "refused"]
+    if not done and not refused:
+        # Every day was cancelled already: nothing changed, nothing to tell.
+        return Cancellation(
+            member_id=who.id,
+            member=who.name,
+            sent=True,
+            outcomes=outcomes,
+            credit=Money.of(0, currency),
+        )
     if done and not refused:
         title = f"Successful cancellation: {who.name}, {len(done)} day(s)"
     elif done:

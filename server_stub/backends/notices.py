@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any, Literal, cast
 from zoneinfo import ZoneInfo
 
-from familycard import FamilycardError, Money, NotFound, RuleViolation
+from familycard import FamilycardError, InvalidInput, Money, NotFound, RuleViolation
 from familycard.identifiers import encode_qr_payload, parse_notice_number
 from familycard.models._base import Currency
 from familycard.models.notices import (
@@ -324,7 +324,7 @@ def _target(portal: Portal, clean: Mapping[str, str]) -> dict[str, str | None]:
                 code="not_enrolled",
             )
         if wanted is None and len(schools) > 1:
-            raise RuleViolation(
+            raise InvalidInput(
                 f"{tax_code} is enrolled at several schools ({', '.join(schools)}): "
                 "say which one issues the notice (institution)",
                 code="institution_required",

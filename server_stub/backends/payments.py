@@ -9,6 +9,7 @@ once", R1.8) or undoes what was reserved when it failed or expired.
 from __future__ import annotations
 
 import json
+import math
 import secrets
 import sqlite3
 from collections.abc import Callable
@@ -18,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from familycard import InvalidInput, Money, NotFound, RuleViolation
+from familycard import InvalidInput, Money, NotFound, PortalUnavailable, RuleViolation
 from familycard.models.payments import Payment
 from familycard.rules.calendar import school_year_bounds, school_year_of
 
@@ -285,6 +286,12 @@ def _readable(value: Any) -> str:
     return str(value)
 
 
+def _receipt_retry_after(portal: Portal, payment: Payment) -> int:
+    """Seconds until a succeeded payment's receipt is ready (at least 1)."""
+    ready = datetime.fromisoformat(_row(portal.state, payment.id)["receipt_ready_at"])
+    return max(1, math.ceil((ready - portal.now()).total_seconds()))
+
+
 def receipt_pdf(portal: Portal, payment: Payment) -> bytes:
     """The receipt document of a succeeded payment."""
     if payment.receipt == "none":
@@ -292,8 +299,13 @@ def receipt_pdf(portal: Portal, payment: Payment) -> bytes:
             "there is no receipt for a payment that did not succeed", code="receipt_not_available"
         )
     if payment.receipt == "waiting":
-        raise RuleViolation(
-            "waiting for the document: the receipt is being prepared", code="receipt_pending"
+        # Try again later (HTTP 503 with Retry-After): the document is being prepared.
+        retry_after = _receipt_retry_after(portal, payment)
+        raise PortalUnavailable(
+            f"waiting for the document: the receipt is being prepared; try again in "
+            f"{retry_after} s",
+            code="receipt_pending",
+            details={"retry_after": retry_after},
         )
     if payment.receipt == "expired":
         raise NotFound(

@@ -107,6 +107,11 @@ def submit(
             "acquired_at": iso(acquisition_time(portal.now(), every)),
         },
     )
+    portal.store.execute(
+        "DELETE FROM deleted_readings WHERE tenant = ? AND customer_code = ? "
+        "AND supply_point = ? AND reading_date = ?",
+        (portal.tenant.slug, s.customer_code, s.id, reading_date.isoformat()),
+    )
     row = portal.store.one("SELECT * FROM readings WHERE id = ?", (row_id,))
     assert row is not None
     return _model(portal, row, now)
@@ -117,11 +122,26 @@ def delete(portal: Portal, account: sqlite3.Row, point: str | None, day: date) -
     portal.require("readings")
     s = supply(portal, account, point)
     now = _now(portal)
-    reading = find_reading(_readings(portal, s, now), day)
-    check_deletable(reading, now)
+    key = (portal.tenant.slug, s.customer_code, s.id, day.isoformat())
+    readings = _readings(portal, s, now)
+    if not any(r.reading_date == day for r in readings) and portal.store.one(
+        "SELECT 1 FROM deleted_readings WHERE tenant = ? AND customer_code = ? "
+        "AND supply_point = ? AND reading_date = ?",
+        key,
+    ):
+        return Ack(
+            message=f"the reading of {day} for {s.id} was deleted already",
+            status="already_deleted",
+        )
+    check_deletable(find_reading(readings, day), now)
     portal.store.execute(
         "DELETE FROM readings WHERE tenant = ? AND customer_code = ? AND supply_point = ? "
         "AND reading_date = ?",
-        (portal.tenant.slug, s.customer_code, s.id, day.isoformat()),
+        key,
     )
-    return Ack(message=f"the reading of {day} for {s.id} was deleted")
+    portal.store.execute(
+        "INSERT OR REPLACE INTO deleted_readings "
+        "(tenant, customer_code, supply_point, reading_date, deleted_at) VALUES (?, ?, ?, ?, ?)",
+        (*key, iso(portal.now())),
+    )
+    return Ack(message=f"the reading of {day} for {s.id} was deleted", status="deleted")

@@ -20,6 +20,7 @@ from familycard.models.tokens import (
     Attendance,
     AttendanceRequest,
     AttendanceResult,
+    AwaitingRecharge,
     Recharge,
     RechargeQuote,
     RechargeRequest,
@@ -144,6 +145,25 @@ def _pending(portal: Portal, member: str, service: str) -> int:
         (portal.tenant.slug, member, service),
     )
     return int(row["t"]) if row else 0
+
+
+def _awaiting(portal: Portal, member: str, service: str) -> list[AwaitingRecharge]:
+    """The recharges awaiting payment, oldest first, with their checkouts."""
+    rows = portal.store.all(
+        "SELECT r.id, r.tokens, r.payment_id, p.expires_at FROM recharges r "
+        "JOIN payments p ON p.id = r.payment_id WHERE r.tenant = ? AND r.member = ? "
+        "AND r.service = ? AND r.status = 'awaiting_payment' ORDER BY r.created_at, r.id",
+        (portal.tenant.slug, member, service),
+    )
+    return [
+        AwaitingRecharge(
+            id=r["id"],
+            tokens=r["tokens"],
+            checkout_url=payments.checkout_url(portal, r["payment_id"]),
+            expires_at=r["expires_at"],
+        )
+        for r in rows
+    ]
 
 
 def _price(portal: Portal) -> Money:
@@ -340,6 +360,7 @@ def quote(portal: Portal, account: sqlite3.Row, request: RechargeRequest) -> Rec
         tokens=tokens,
         token_price=price,
         amount=recharge_amount(tokens, price),
+        awaiting=_awaiting(portal, member, enrolment["service"]),
     )
 
 
@@ -383,6 +404,7 @@ def create_recharge(portal: Portal, account: sqlite3.Row, request: RechargeReque
             amount=amount,
             status="not_needed",
             balance_before=balance,
+            awaiting=_awaiting(portal, member, service),
         )
     recharge_id = "rch_" + secrets.token_hex(8)
     now = iso(portal.now())
@@ -423,6 +445,28 @@ def _recharge_by_id(portal: Portal, recharge_id: str) -> Recharge:
     row = portal.store.one("SELECT * FROM recharges WHERE id = ?", (recharge_id,))
     assert row is not None
     return _recharge_model(portal, row)
+
+
+def replayed_recharge(portal: Portal, first: Recharge) -> Recharge | None:
+    """A repeated creation with the same key: the recharge as it stands now.
+
+    Ended unpaid (declined, expired), the key is spent: `recharge_ended_unpaid`, with the
+    recharge, so that a script makes a new one with a new key.  None: the first answer
+    stands (nothing was needed).
+    """
+    if first.id is None:
+        return None
+    payments.expire_due(portal)
+    current = _recharge_by_id(portal, first.id)
+    if current.status in ("failed", "expired"):
+        outcome = "was declined" if current.status == "failed" else "expired unpaid"
+        raise RuleViolation(
+            f"recharge {current.id} made with this idempotency key {outcome}: nothing was "
+            "charged; to try again, create a recharge with a new key",
+            code="recharge_ended_unpaid",
+            details={"recharge": current.model_dump(mode="json"), "status": current.status},
+        )
+    return current
 
 
 def get_recharge(portal: Portal, account: sqlite3.Row, recharge_id: str) -> Recharge:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
 
 from familycard.models.tokens import (
     Attendance,
@@ -21,7 +22,7 @@ from familycard.models.tokens import (
 )
 
 from ..backends import tokens
-from ..deps import ClerkDep, PortalDep, UserDep
+from ..deps import ClerkDep, PortalDep, UserDep, get_portal
 from ..transactions import TxRoute
 
 router = APIRouter(route_class=TxRoute, tags=["tokens"])
@@ -79,10 +80,27 @@ def quote(
     return tokens.quote(portal, account, request)
 
 
-@router.post("/recharges")
 def create_recharge(portal: PortalDep, account: UserDep, body: RechargeRequest) -> Recharge:
-    """A recharge awaiting payment on the card terminal (R1.8)."""
+    """A recharge awaiting payment on the card terminal (R1.8).
+
+    The same idempotency key answers the same recharge as it stands now; once it ended
+    unpaid (declined, expired), the key is spent: `recharge_ended_unpaid`, use a new one.
+    """
     return tokens.create_recharge(portal, account, body)
+
+
+class _RechargeRoute(TxRoute):
+    """A repeated `POST /recharges` answers the recharge as it is now, not as it was."""
+
+    def replayed(self, request: Request, body: bytes) -> Response | None:
+        portal = get_portal(request.path_params["tenant"], request)
+        current = tokens.replayed_recharge(portal, Recharge.model_validate_json(body))
+        return JSONResponse(current.model_dump(mode="json")) if current else None
+
+
+router.add_api_route(
+    "/recharges", create_recharge, methods=["POST"], route_class_override=_RechargeRoute
+)
 
 
 @router.get("/recharges")

@@ -15,3 +15,14 @@ CREATE TABLE IF NOT EXISTS readings (
     acquired_at TEXT NOT NULL,           -- the acquisition job's mark; status is derived from it
     UNIQUE (tenant, customer_code, supply_point, reading_date)  -- one reading a day (R5.13)
 );
+
+-- R5.14: deleted readings, so that deleting one again says it is gone already (a reading
+-- sent again that day clears its mark).
+CREATE TABLE IF NOT EXISTS deleted_readings (
+    tenant TEXT NOT NULL,
+    customer_code TEXT NOT NULL,
+    supply_point TEXT NOT NULL,
+    reading_date TEXT NOT NULL,
+    deleted_at TEXT NOT NULL,
+    PRIMARY KEY (tenant, customer_code, supply_point, reading_date)
+);

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 import httpx
 
 from . import _constants as C
-from ._errors import RuleViolation
+from ._errors import InvalidInput
 from ._http import HttpCore, RetryPolicy
 from .models.portal import PortalInfo
 
@@ -274,7 +274,7 @@ class Client:
         """The portal's info, or `feature_not_supported` when it lacks `feature`."""
         info = self.info()
         if not info.has(feature):
-            raise RuleViolation(
+            raise InvalidInput(
                 f"the {info.kind} portal {info.name!r} does not offer {feature}",
                 code="feature_not_supported",
                 details={"feature": feature, "kind": info.kind},

@@ -11,7 +11,8 @@ MAX_RETRIES = 3
 INITIAL_RETRY_DELAY = 0.2
 #: No backoff delay is longer than this.
 MAX_RETRY_DELAY = 4.0
-#: A `Retry-After` longer than this is capped to it.
+#: The longest `Retry-After` waited for; a portal asking for longer gets the error at
+#: once, with its `retry_after` in the details (a receipt still being prepared).
 MAX_RETRY_AFTER = 30.0
 #: HTTP statuses retried (besides connection errors and timeouts).
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})

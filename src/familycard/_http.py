@@ -62,7 +62,7 @@ class RetryPolicy:
         self.max_retry_after = max_retry_after
 
     def wait(self, state: RetryCallState) -> float:
-        """The delay before the next attempt: `Retry-After` (capped) or backoff."""
+        """The delay before the next attempt: `Retry-After` or backoff."""
         outcome = state.outcome
         error = outcome.exception() if outcome is not None else None
         if isinstance(error, _Retryable) and error.retry_after is not None:
@@ -278,7 +278,12 @@ class HttpCore:
                 raise not_a_portal(self.portal_url, describe_response(response), response)
             error = error_from_response(response)
             if response.status_code in C.RETRYABLE_STATUSES:
-                raise _Retryable(error, _parse_retry_after(response.headers.get("Retry-After")))
+                retry_after = _parse_retry_after(response.headers.get("Retry-After"))
+                if retry_after is not None and retry_after > self.retry.max_retry_after:
+                    # Later than we wait: say when, rather than hold the caller.
+                    error.details.setdefault("retry_after", round(retry_after))
+                    raise error
+                raise _Retryable(error, retry_after)
             raise error
 
         def log_retry(state: RetryCallState) -> None:

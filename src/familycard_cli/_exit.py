@@ -1,8 +1,12 @@
 """One function turns any error into the message, the JSON error and the exit code.
 
-Exit codes (DESIGN.md): 0 ok · 1 unexpected · 2 invalid input (nothing sent) ·
-3 authentication or permission · 4 refused by a portal rule · 5 not found ·
-75 portal unavailable after retries · 130 interrupted.
+Exit codes (DESIGN.md), by the failure's class, wherever it was found: 0 ok · 1 a bug,
+never for input · 2 invalid input: a format, a range, a missing option, a bad URL or
+file, or against the portal's published policy (a token count not a multiple of its
+`token_multiple`); nothing was sent · 3 authentication or permission · 4 refused by
+the portal in its current state (a deadline passed, already paid, a window closed),
+whether the portal said so or the SDK knew it · 5 not found · 75 try again later
+(the portal unavailable after retries, a receipt not ready yet) · 130 interrupted.
 """
 
 from __future__ import annotations
@@ -53,8 +57,7 @@ def exit_code(error: FamilycardError) -> int:
     if isinstance(error, InvalidInput):
         return EXIT["invalid"]
     if isinstance(error, (RuleViolation, Conflict)):
-        # A rule checked before sending is invalid input: nothing reached the portal.
-        return EXIT["refused"] if error.sent else EXIT["invalid"]
+        return EXIT["refused"]
     if isinstance(error, (AuthenticationFailed, PermissionDenied)):
         return EXIT["auth"]
     if isinstance(error, NotFound):

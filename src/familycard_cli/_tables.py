@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -27,6 +28,11 @@ from familycard import InvalidInput
 __all__ = ["Table", "detect_encoding", "open_table", "read_rows"]
 
 _CHUNK = 1 << 20
+#: A well-formed UTF-8 sequence of two to four bytes.
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+_HIGH_BYTES = bytes(range(0x80, 0x100))
 #: Bytes that are Hungarian letters in Latin-2 (ő ű Ő Û) and rare letters in Windows-1252.
 _LATIN2_MARKS = (b"\xf5", b"\xfb", b"\xd5", b"\xdb")
 #: Bytes that are Italian letters in Windows-1252 (à è ì ò ù, upper and lower case) and
@@ -82,12 +88,19 @@ def detect_encoding(path: Path) -> str:
         utf8 = True
         latin2 = cp1252 = 0
         undefined_1252 = undefined_1250 = False
+        # Bytes in well-formed UTF-8 sequences, and the others above ASCII.
+        in_sequences = high = lines = 0
+        first_bad_line = 0
         while chunk := f.read(_CHUNK):
             if utf8:
                 try:
                     decoder.decode(chunk)
-                except UnicodeDecodeError:
+                except UnicodeDecodeError as exc:
                     utf8 = False
+                    first_bad_line = lines + chunk.count(b"\n", 0, max(exc.start, 0)) + 1
+            in_sequences += sum(len(m) for m in _UTF8_SEQUENCE.findall(chunk))
+            high += len(chunk) - len(chunk.translate(None, _HIGH_BYTES))
+            lines += chunk.count(b"\n")
             latin2 += sum(chunk.count(b) for b in _LATIN2_MARKS)
             cp1252 += sum(chunk.count(b) for b in _CP1252_MARKS)
             undefined_1252 = undefined_1252 or any(b in chunk for b in _CP1252_UNDEFINED)
@@ -97,8 +110,20 @@ def detect_encoding(path: Path) -> str:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             utf8 = False
+            first_bad_line = lines + 1
     if utf8:
         return "utf-8"
+    if in_sequences > high - in_sequences:
+        # Mostly UTF-8 with a few bytes that are not: reading it as a Windows export
+        # would garble every accented name (Bèrtola as BÃ¨rtola); say where instead.
+        raise _fail(
+            f"{path.name} is mostly UTF-8 text, but line {first_bad_line} has bytes that are "
+            "not: fix that line and save the file as UTF-8, or give the file's encoding "
+            "with --encoding (e.g. --encoding cp1252)",
+            "invalid_encoding",
+            encoding="utf-8",
+            line=first_bad_line,
+        )
     if latin2 > cp1252:
         return "iso8859-2" if undefined_1250 else "cp1250"
     return "iso8859-1" if undefined_1252 else "cp1252"

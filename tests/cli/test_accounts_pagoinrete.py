@@ -102,7 +102,7 @@ def test_r4_1_recovery_needs_the_tax_code(cli, stub):
 
 def test_x2_a_wrong_anti_bot_answer_is_refused_and_nothing_is_created(cli, stub):
     wrong = register(cli, captcha="robot")
-    assert wrong.exit_code == 4
+    assert wrong.exit_code == 2  # a wrong answer to the form: invalid input
     assert wrong.error()["code"] == "captcha_failed"
     assert stub.control.outbox() == []
     right = register(cli, captcha=" STUB ")
@@ -220,6 +220,10 @@ def test_r4_3_the_first_login_forces_a_password_change_then_the_terms(cli, stub)
     assert shown.exit_code == 0, shown.stderr
     assert shown.json()["tax_code"] == PAOLA
     assert run(cli, "payments", "list", env=after).exit_code == 0
+    # Accepting again: the state asked for holds already, which is no error.
+    again = run(cli, "auth", "accept-terms", env=after, json=False)
+    assert again.exit_code == 0, again.stderr
+    assert "accepted already" in again.stdout
 
 
 def test_r4_3_the_terms_cannot_be_accepted_before_the_password_change(cli, stub):

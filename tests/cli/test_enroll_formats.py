@@ -79,6 +79,25 @@ def test_a_windows_1252_export_is_detected_and_its_accents_kept(cli, stub, tmp_p
     assert sorted(names(stub)) == ["Lucà Perù", "Niccolò Mattè"]
 
 
+def test_a_mostly_utf_8_file_with_a_few_bad_bytes_is_refused_naming_the_line(cli, stub, tmp_path):
+    rows = families(4)
+    rows[0]["child_name"] = "Franco Bèrtola"
+    rows[1]["child_name"] = "Lucia Però"
+    rows[2]["child_name"] = "Gino Mattè"
+    good = write_table(tmp_path / "good.csv", rows[:3], encoding="utf-8").read_bytes()
+    rows[3]["child_name"] = "Caffè"
+    one_bad = write_table(tmp_path / "bad.csv", rows[3:], encoding="cp1252").read_bytes()
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(good + one_bad.split(b"\n", 1)[1])  # the cp1252 row, without its header
+    result = enrol(cli, path)
+    assert result.exit_code == 2
+    error = result.error()
+    assert error["code"] == "invalid_encoding"
+    assert error["details"]["line"] == 5  # the header is line 1
+    assert "--encoding" in error["message"]
+    assert enrolled_count(stub) == 0  # never read silently as Windows-1252
+
+
 def test_a_latin_2_export_is_detected_by_its_hungarian_letters(cli, stub, tmp_path):
     # "Petőfi Általános Iskola" is one of the portal's institutions: read as Windows-1252
     # it would be "Petõfi ..." and refused as unknown.

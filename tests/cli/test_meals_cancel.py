@@ -100,14 +100,19 @@ def test_r3_9_cancellation_at_or_after_the_cutoff_is_refused_and_nothing_changes
     assert result.exit_code == 4
     assert result.error()["code"] == "cancellation_deadline_passed"
     body = result.json()
-    assert body["sent"] is False  # the CLI checked the same rule: nothing was sent
+    assert body["sent"] is True  # the portal refused it, in its own transaction
     refused = outcomes(result)["2026-03-04"]
     assert refused["status"] == "refused"
     assert refused["code"] == "cancellation_deadline_passed"
     assert refused["deadline"] == "2026-03-03T09:00:00+01:00"
     assert day_state(cli, bence, "2026-03-04")["state"] == "final"
     assert balance(cli, bence) == 0
-    assert inbox(cli)["total"] == before
+    # R3.8: the refusal is the portal's outcome, kept in the inbox like a success.
+    after = inbox(cli)
+    assert after["total"] == before + 1
+    assert after["notifications"][0]["data"]["refused"] == [
+        {"day": "2026-03-04", "code": "cancellation_deadline_passed"}
+    ]
 
 
 def test_r3_9_the_portal_itself_refuses_a_late_day_and_keeps_the_refusal(cli, stub, bence):
@@ -402,7 +407,7 @@ def test_r3_8_dry_run_says_what_would_be_cancelled_and_refused_and_sends_nothing
     fine = run(cli, "meals", "cancel", "2026-03-05", "--member", bence, "--dry-run")
     assert fine.exit_code == 0, fine.stderr
     human = run(cli, "meals", "cancel", *args[2:], "--dry-run", json=False)
-    assert "dry run: nothing sent" in human.stdout
+    assert "dry run: nothing sent" in human.stderr  # the table's title: stderr when piped
     assert "1 day(s) would be cancelled, 2 refused" in human.stdout
 
 
@@ -438,7 +443,6 @@ def test_r3_8_only_final_orders_are_cancelled_each_refusal_with_its_code(cli, st
     assert cancel(cli, bence, "2026-03-04").exit_code == 0
     cases = {
         "2026-03-10": "order_not_final",
-        "2026-03-04": "already_cancelled",
         "2026-03-11": "day_not_ordered",
         "2026-03-07": "day_not_ordered",  # a Saturday: nothing is served
     }
@@ -447,6 +451,19 @@ def test_r3_8_only_final_orders_are_cancelled_each_refusal_with_its_code(cli, st
         assert result.exit_code == 4, day
         assert result.error()["code"] == code, day
         assert outcomes(result)[day]["code"] == code
+
+
+def test_r3_8_cancelling_a_day_cancelled_already_succeeds_and_says_so(cli, stub, bence):
+    assert cancel(cli, bence, "2026-03-04").exit_code == 0
+    before, credited = inbox(cli)["total"], balance(cli, bence)
+    again = cancel(cli, bence, "2026-03-04")
+    assert again.exit_code == 0, again.stderr
+    assert outcomes(again)["2026-03-04"]["status"] == "already_cancelled"
+    assert again.json()["credit"]["value"] == "0"
+    assert (inbox(cli)["total"], balance(cli, bence)) == (before, credited)  # nothing twice
+    human = run(cli, "meals", "cancel", "2026-03-04", "--member", bence, "--yes", json=False)
+    assert human.exit_code == 0
+    assert "1 cancelled already" in human.stdout
 
 
 def test_r3_8_outcomes_are_e_mailed_as_the_notification_settings_say(cli, stub, bence):

@@ -182,7 +182,7 @@ def test_r3_12_the_human_output_shows_the_calculation(cli, stub, ids):
         "total payable",
     ):
         assert label in out
-    assert f"HUF {NET}" in out
+    assert f"HUF {NET:,}".replace(",", " ") in out  # HUF groups thousands: HUF 14 420
     assert "/_terminal/pay_" in out
 
 
@@ -202,7 +202,7 @@ def test_r3_13_an_invoice_needs_billing_data_the_clerk_recorded(cli, stub, ids, 
     bence = ids[BENCE]
     order(cli, bence, *DAYS)
     refused = finalize(cli, bence, "2026-03", "--accept-terms", "--invoice")
-    assert refused.exit_code == 2
+    assert refused.exit_code == 4  # the member's state: the clerk recorded no billing data
     assert refused.error()["code"] == "billing_data_missing"
     recorded = clerk(
         cli,
@@ -267,7 +267,7 @@ def test_r3_13_finalising_again_while_a_payment_is_awaited_returns_the_same_chec
     assert again["id"] == first["id"]
     assert again["payment"]["id"] == first["payment"]["id"]
     frozen = run(cli, "meals", "order", "--member", ids[BENCE], "--day", "2026-03-10")
-    assert frozen.exit_code == 2
+    assert frozen.exit_code == 4  # the day's state: its payment is awaited
     assert frozen.error()["code"] == "finalization_pending"
 
 
@@ -284,8 +284,9 @@ def test_r3_13_the_receipt_waits_for_the_document_then_downloads_then_expires(
     assert "waiting for the document" in human.stdout
     target = tmp_path / "receipt.pdf"
     early = run(cli, "payments", "receipt", payment_id, "-o", str(target))
-    assert early.exit_code == 4
+    assert early.exit_code == 75  # try again later, and when
     assert early.error()["code"] == "receipt_pending"
+    assert early.error()["details"]["retry_after"] == 300  # receipt_delay_minutes = 5
     assert not target.exists()
     stub.control.advance_clock("5m")
     ready = run(cli, "payments", "receipt", payment_id, "-o", str(target))

@@ -252,10 +252,10 @@ def _months_between(first: str, last: str) -> list[str]:
 def test_r1_6_a_portal_without_tokens_says_so_before_sending(stub):
     for tenant in ("sala-baganza", "jaszbereny"):
         with familycard.Client(stub.portal_url(tenant)) as client:
-            with pytest.raises(familycard.RuleViolation) as caught:
+            with pytest.raises(familycard.InvalidInput) as caught:
                 client.tokens.balances()
             assert caught.value.code == "feature_not_supported"
             assert not caught.value.sent
-            with pytest.raises(familycard.RuleViolation) as caught:
+            with pytest.raises(familycard.InvalidInput) as caught:
                 client.recharges.quote(tokens=5)
             assert caught.value.code == "feature_not_supported"

@@ -54,11 +54,24 @@ def test_r1_8_the_cron_example_tops_up_once_a_month(cli, stub, tmp_path):
     assert f"/_terminal/{payment['id']}" in again.stdout
     assert len(payments(cli, rossi.maria)) == 1
 
+    # The card is declined: the next run makes a new recharge, with a new checkout.
+    assert cli("stub", "pay", payment["id"], "--card", "4000000000000002").exit_code == 4
+    retried = cron(stub, rossi.maria, tmp_path)
+    assert retried.returncode == 0, retried.stderr
+    by_status = {p["status"]: p for p in payments(cli, rossi.maria)}
+    assert sorted(by_status) == ["awaiting_payment", "failed"]
+    payment = by_status["awaiting_payment"]
+    assert f"/_terminal/{payment['id']}" in retried.stdout
+    assert "25 tokens for mensa" in retried.stdout
+    # ... and running again this month returns that one, not a third.
+    assert f"/_terminal/{payment['id']}" in cron(stub, rossi.maria, tmp_path).stdout
+    assert len(payments(cli, rossi.maria)) == 2
+
     assert cli("stub", "pay", payment["id"]).exit_code == 0
     paid = cron(stub, rossi.maria, tmp_path)
     assert paid.returncode == 0, paid.stderr
     assert "pay at" not in paid.stdout
-    assert len(payments(cli, rossi.maria)) == 1
+    assert len(payments(cli, rossi.maria)) == 2
     assert balance(cli, rossi.maria) == 22
 
 

@@ -67,11 +67,12 @@ def test_r1_8_the_stub_refuses_a_count_not_a_multiple_if_sent_anyway(cli, stub, 
     with httpx.Client(
         base_url=stub.portal_url("tortona") + "/v1", headers={"Authorization": f"Bearer {token}"}
     ) as http:
+        # Against the published policy: invalid input, from the portal as from the SDK.
         refused = http.post("/recharges", json={"tokens": 7, "service": "mensa"})
-        assert refused.status_code == 422
+        assert refused.status_code == 400
         assert refused.json()["error"]["code"] == "tokens_not_multiple"
         quote = http.get("/recharges/quote", params={"tokens": 12})
-        assert quote.status_code == 422
+        assert quote.status_code == 400
         assert quote.json()["error"]["code"] == "tokens_not_multiple"
         neither = http.post("/recharges", json={"service": "mensa"})
         assert neither.status_code == 400
@@ -371,9 +372,13 @@ def test_r1_8_create_wait_reports_the_outcome_in_the_exit_code(cli, stub, tmp_pa
         "--wait",
         env=rossi.maria,
     )
+    # The key's recharge ended unpaid: the key is spent, the recharge is named (exit 4).
     assert failed.exit_code == 4
-    assert failed.json()["status"] == "failed"
-    assert failed.error()["code"] == "payment_failed"
+    assert failed.stdout == ""
+    body = failed.error()
+    assert body["code"] == "recharge_ended_unpaid"
+    assert body["details"]["recharge"]["id"] == declined["id"]
+    assert body["details"]["status"] == "failed"
 
     pending = cli(
         "recharge", "create", "--tokens", "20", "--wait", "--timeout", "0", env=rossi.maria

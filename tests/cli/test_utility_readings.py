@@ -62,7 +62,7 @@ def test_r5_11_a_reading_inside_the_window_is_accepted_as_to_be_acquired(cli, an
 def test_r5_11_a_reading_outside_the_window_is_refused_and_nothing_is_stored(cli, stub, anna):
     stub.control.set_clock("2026-03-08T00:00:00+01:00")
     result = submit(cli, anna, "--supply", PDR, "--meter", "1500", "--corrector", "1450")
-    assert result.exit_code == 2
+    assert result.exit_code == 4
     error = result.error()
     assert error["code"] == "reading_outside_window"
     assert error["details"]["next_opens_at"] == "2026-04-01T00:00:00+02:00"
@@ -81,7 +81,7 @@ def test_r5_11_the_last_minute_of_the_window_still_counts(cli, stub, anna):
 
 def test_r5_11_a_reading_dated_before_the_window_or_in_the_future_is_refused(cli, anna):
     before = submit(cli, anna, "--supply", POD, "--meter", "7", "--date", "2026-02-28")
-    assert before.exit_code == 2
+    assert before.exit_code == 4
     assert before.error()["code"] == "reading_outside_window"
     future = submit(cli, anna, "--supply", POD, "--meter", "7", "--date", "2026-03-04")
     assert future.exit_code == 2
@@ -99,7 +99,7 @@ def test_r5_11_a_reading_dated_before_the_window_or_in_the_future_is_refused(cli
 
 def test_r5_12_a_gas_meter_with_a_corrector_needs_the_corrector_reading(cli, anna):
     result = submit(cli, anna, "--supply", PDR, "--meter", "1500")
-    assert result.exit_code == 2
+    assert result.exit_code == 4
     assert result.error()["code"] == "corrector_reading_required"
     assert readings(cli, anna) == []
     ok = submit(cli, anna, "--supply", PDR, "--meter", "1500", "--corrector", "1450")
@@ -108,7 +108,7 @@ def test_r5_12_a_gas_meter_with_a_corrector_needs_the_corrector_reading(cli, ann
 
 def test_r5_12_a_meter_without_a_corrector_refuses_a_corrector_reading(cli, anna, bruno):
     gas = submit(cli, bruno, "--meter", "812", "--corrector", "800")
-    assert gas.exit_code == 2
+    assert gas.exit_code == 4
     assert gas.error()["code"] == "corrector_reading_not_allowed"
     power = submit(cli, anna, "--supply", POD, "--meter", "20417", "--corrector", "1")
     assert power.error()["code"] == "corrector_reading_not_allowed"
@@ -125,7 +125,7 @@ def test_r5_13_the_second_reading_of_a_day_is_refused(cli, stub, anna):
     first = submit(cli, anna, "--supply", PDR, "--meter", "1500", "--corrector", "1450")
     assert first.exit_code == 0, first.stderr
     second = submit(cli, anna, "--supply", PDR, "--meter", "1501", "--corrector", "1451")
-    assert second.exit_code == 2
+    assert second.exit_code == 4
     assert second.error()["code"] == "reading_already_submitted_today"
     assert [r["meter"] for r in readings(cli, anna)] == [1500]
     other_point = submit(cli, anna, "--supply", POD, "--meter", "20417")
@@ -160,7 +160,27 @@ def test_r5_14_a_reading_to_be_acquired_can_be_deleted_with_confirmation(cli, an
         cli, "readings", "delete", "--supply", PDR, "--date", "2026-03-03", "--yes", env=anna
     )
     assert deleted.exit_code == 0, deleted.stderr
+    assert deleted.json()["status"] == "deleted"
     assert readings(cli, anna) == []
+    # Deleting it again: it is gone already, which is what was asked (exit 0).
+    twice = run(
+        cli, "readings", "delete", "--supply", PDR, "--date", "2026-03-03", "--yes", env=anna
+    )
+    assert twice.exit_code == 0, twice.stderr
+    assert twice.json()["status"] == "already_deleted"
+    human = run(
+        cli,
+        "readings",
+        "delete",
+        "--supply",
+        PDR,
+        "--date",
+        "2026-03-03",
+        "--yes",
+        env=anna,
+        json=False,
+    )
+    assert "deleted already" in human.stdout
     again = submit(cli, anna, "--supply", PDR, "--meter", "1502", "--corrector", "1452")
     assert again.exit_code == 0, again.stderr
     missing = run(
@@ -182,7 +202,7 @@ def test_r5_14_after_30_stub_minutes_a_reading_is_acquired_and_no_longer_deletab
     refused = run(
         cli, "readings", "delete", "--supply", PDR, "--date", "2026-03-03", "--yes", env=anna
     )
-    assert refused.exit_code == 2
+    assert refused.exit_code == 4
     assert refused.error()["code"] == "reading_already_acquired"
     assert [r["status"] for r in readings(cli, anna)] == ["acquired"]
 
@@ -198,7 +218,7 @@ def test_a_reading_lower_than_the_last_acquired_is_refused_unless_the_meter_was_
     )
     stub.control.advance_clock("1d")  # acquired long since
     lower = submit(cli, anna, "--supply", PDR, "--meter", "1400", "--corrector", "1460")
-    assert lower.exit_code == 2
+    assert lower.exit_code == 4
     error = lower.error()
     assert error["code"] == "reading_decreasing"
     assert error["details"]["last_acquired"] == 1500

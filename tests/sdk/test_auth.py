@@ -149,7 +149,7 @@ def test_register_without_a_key_sends_a_fresh_one_reused_on_a_retry(portal, clie
                 "captcha": "stub",
             },
             "terms_not_accepted",
-            familycard.RuleViolation,
+            familycard.InvalidInput,
             id="r3_2-etelka-terms-not-accepted",
         ),
         pytest.param(
@@ -188,10 +188,11 @@ def test_register_is_refused_on_a_portal_without_accounts_without_sending(portal
     stub_portal_info(portal, "citycard", features=["tokens"])
     route = portal.post("/auth/register").respond(json=registration())
 
-    with pytest.raises(familycard.RuleViolation) as caught:
+    with pytest.raises(familycard.InvalidInput) as caught:
         client.auth.register(**CITYCARD_FORM)
 
     assert caught.value.code == "feature_not_supported"
+    assert not caught.value.sent
     assert not route.called
 
 
@@ -263,7 +264,7 @@ def test_r5_1_utility_preview_returns_the_shown_name_and_address(portal, client)
         pytest.param(422, "not_enrolled", familycard.RuleViolation, id="r1_2-not-enrolled"),
         pytest.param(409, "already_registered", familycard.Conflict, id="already-registered"),
         pytest.param(409, "username_taken", familycard.Conflict, id="username-taken"),
-        pytest.param(422, "captcha_failed", familycard.RuleViolation, id="x2-captcha-failed"),
+        pytest.param(400, "captcha_failed", familycard.InvalidInput, id="x2-captcha-failed"),
     ],
 )
 def test_register_maps_the_portals_refusal(portal, client, status, code, error):

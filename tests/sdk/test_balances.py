@@ -334,7 +334,7 @@ def test_balances_need_the_meals_feature_and_send_nothing_without_it(portal, cli
         portal.post("/clerk/charges").respond(json=account_balance()),
     ]
 
-    with pytest.raises(familycard.RuleViolation) as caught:
+    with pytest.raises(familycard.InvalidInput) as caught:
         call(client)
 
     assert caught.value.code == "feature_not_supported"

@@ -245,7 +245,7 @@ def test_publish_without_the_clerk_key_is_permission_denied(portal, client):
 )
 def test_a_portal_without_a_board_refuses_after_only_the_portal_info(portal, client, call):
     stub_portal_info(portal, "utility")
-    with pytest.raises(familycard.RuleViolation) as caught:
+    with pytest.raises(familycard.InvalidInput) as caught:
         call(client)
     assert caught.value.code == "feature_not_supported"
     assert caught.value.details == {"feature": "board", "kind": "utility"}

@@ -422,7 +422,7 @@ def test_record_attendance_needs_the_tokens_feature(portal, clerk):
     stub_portal_info(portal, "etelka")
     route = portal.post("/clerk/attendance").respond(json=attendance_result())
 
-    with pytest.raises(familycard.RuleViolation) as caught:
+    with pytest.raises(familycard.InvalidInput) as caught:
         clerk.clerk.record_attendance(CHILD, "mensa", month="2026-02")
 
     assert caught.value.code == "feature_not_supported"

@@ -152,7 +152,7 @@ def test_r5_9_366_days_of_measures_is_the_longest_interval_sent(portal, client):
 
 def test_r5_9_measures_of_a_gas_supply_point_are_refused_before_sending(portal, client):
     utility(portal)
-    with pytest.raises(familycard.RuleViolation) as caught:
+    with pytest.raises(familycard.InvalidInput) as caught:
         client.consumption.measures(date(2026, 3, 2), date(2026, 3, 3), supply_point=PDR)
     assert caught.value.code == "feature_not_supported"
     assert caught.value.details == {"feature": "measures", "supply_kind": "gas"}
@@ -163,8 +163,9 @@ def test_r5_9_measures_of_the_only_supply_point_being_gas_are_refused_after_list
     utility(portal)
     portal.get("/supplies").respond(json=dump([supply("gas")]))
     measures = portal.get(f"/supplies/{PDR}/measures").respond(json={})
-    with pytest.raises(familycard.RuleViolation) as caught:
+    with pytest.raises(familycard.InvalidInput) as caught:
         client.consumption.measures(date(2026, 3, 2), date(2026, 3, 3))
+    assert caught.value.code == "feature_not_supported"
     assert caught.value.details["supply_kind"] == "gas"
     assert trail(portal) == ["GET /portal", "GET /supplies"]
     assert not measures.called
@@ -185,7 +186,7 @@ def test_a_portal_without_the_feature_refuses_after_only_the_portal_info(
     portal, client, call, feature
 ):
     stub_portal_info(portal, "utility", features=["accounts", "supplies", "readings"])
-    with pytest.raises(familycard.RuleViolation) as caught:
+    with pytest.raises(familycard.InvalidInput) as caught:
         call(client)
     assert caught.value.code == "feature_not_supported"
     assert caught.value.details["feature"] == feature

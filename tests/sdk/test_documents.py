@@ -105,7 +105,7 @@ def test_download_of_an_unknown_document_is_not_found(portal, client):
 )
 def test_a_portal_without_documents_refuses_after_only_the_portal_info(portal, client, call):
     stub_portal_info(portal, "etelka")
-    with pytest.raises(familycard.RuleViolation) as caught:
+    with pytest.raises(familycard.InvalidInput) as caught:
         call(client)
     assert caught.value.code == "feature_not_supported"
     assert caught.value.details == {"feature": "documents", "kind": "etelka"}

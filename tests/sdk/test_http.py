@@ -118,18 +118,26 @@ def test_429_waits_the_seconds_of_retry_after(portal, sleeps):
     assert sleeps == [7.0]
 
 
-def test_a_huge_retry_after_is_capped_at_max_retry_after(portal, sleeps):
-    portal.get("/portal").mock(
+def test_a_retry_after_beyond_max_retry_after_is_not_waited_for_but_reported(portal, sleeps):
+    route = portal.get("/portal").mock(
         side_effect=[fail(429, "rate_limited", **{"Retry-After": "86400"}), OK]
     )
-    make_core().request("GET", "/portal")
-    assert sleeps == [C.MAX_RETRY_AFTER]
+    with pytest.raises(familycard.PortalUnavailable) as caught:
+        make_core().request("GET", "/portal")
+    assert caught.value.code == "rate_limited"
+    assert caught.value.details["retry_after"] == 86400
+    assert sleeps == []
+    assert route.call_count == 1
 
 
-def test_the_retry_after_cap_comes_from_the_policy(portal, sleeps):
-    portal.get("/portal").mock(side_effect=[fail(503, **{"Retry-After": "120"}), OK])
+def test_the_longest_retry_after_waited_comes_from_the_policy(portal, sleeps):
+    portal.get("/portal").mock(side_effect=[fail(503, **{"Retry-After": "4"}), OK])
     make_core(max_retry_after=5).request("GET", "/portal")
-    assert sleeps == [5.0]
+    assert sleeps == [4.0]
+    portal.get("/portal").mock(side_effect=[fail(503, **{"Retry-After": "6"}), OK])
+    with pytest.raises(familycard.PortalUnavailable) as caught:
+        make_core(max_retry_after=5).request("GET", "/portal")
+    assert caught.value.details["retry_after"] == 6
 
 
 def test_retry_after_as_an_http_date_waits_until_then(portal, sleeps):

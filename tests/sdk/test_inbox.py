@@ -92,7 +92,7 @@ def test_an_expired_session_is_authentication_failed(portal, client):
 )
 def test_a_portal_without_an_inbox_refuses_after_only_the_portal_info(portal, client, call):
     stub_portal_info(portal, "citycard")
-    with pytest.raises(familycard.RuleViolation) as caught:
+    with pytest.raises(familycard.InvalidInput) as caught:
         call(client)
     assert caught.value.code == "feature_not_supported"
     assert caught.value.details == {"feature": "inbox", "kind": "citycard"}

@@ -159,7 +159,7 @@ def test_r5_4_download_of_an_invoice_without_a_pdf_is_not_found(portal, client):
 )
 def test_a_portal_without_invoices_refuses_after_only_the_portal_info(portal, client, call):
     stub_portal_info(portal, "utility", features=["accounts", "supplies"])
-    with pytest.raises(familycard.RuleViolation) as caught:
+    with pytest.raises(familycard.InvalidInput) as caught:
         call(client)
     assert caught.value.code == "feature_not_supported"
     assert caught.value.details["feature"] == "invoices"

@@ -1,8 +1,11 @@
-"""`client.meals` (etelka, R3.9-R3.13) against respx: requests, models, refusals.
+"""`client.meals` (etelka, R3.8-R3.13) against respx: requests, models, refusals.
 
-`cancel` is left out here on purpose (it is being changed); every other method is
-covered.  Writes first read the member's calendar with the portal's clock; a refusal
-the SDK can foresee must leave the write route untouched (`sent` False).
+A write goes to the portal directly: the SDK checks the request's form before sending
+(`sent` False, nothing sent) but never reads a calendar or a preview first; the rules on
+the state (deadlines, final days, the ordering horizon, a payment awaited) and on the
+portal's published offer are the portal's, refused in the same request (`sent` True).
+Only a dry-run cancellation reads the member's calendar and the portal's published
+calendar, and plans without sending (see also test_portal_calendar.py).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
+import respx
 from sdk_builders import (
     BILLING,
     BUDAPEST,
@@ -23,6 +27,7 @@ from sdk_builders import (
     draft,
     dump,
     finalization,
+    huf,
     meal_calendar,
     payment,
     query,
@@ -34,7 +39,14 @@ from sdk_builders import (
 from sdk_support import error_body, idempotency_keys, stub_portal_info
 
 import familycard
-from familycard.models.meals import Cancellable, CancellableDay, OrderResult
+from familycard.models.meals import (
+    Cancellable,
+    CancellableDay,
+    Cancellation,
+    CancellationOutcome,
+    OrderResult,
+)
+from familycard.rules.calendar import TenantCalendar
 
 
 def etelka(portal):
@@ -71,7 +83,7 @@ def test_every_call_on_a_portal_without_meals_is_refused_after_asking_only_the_p
 ):
     features = ["accounts", "clerk", "inbox", "board"]
     stub_portal_info(portal, "etelka", features=features, policy=ETELKA_POLICY)
-    with pytest.raises(familycard.RuleViolation) as caught:
+    with pytest.raises(familycard.InvalidInput) as caught:
         call(client)
     assert caught.value.code == "feature_not_supported"
     assert caught.value.details == {"feature": "meals", "kind": "etelka"}
@@ -267,18 +279,15 @@ def test_a_portal_error_on_a_read_maps_to_its_class_and_code(
 # Ordering (R3.10-R3.11) -------------------------------------------------------------------
 
 
-def test_r3_11_order_reads_the_calendar_then_posts_the_days_sorted(portal, client):
+def test_r3_11_order_posts_the_days_sorted_without_reading_the_calendar(portal, client):
     etelka(portal)
-    portal.get("/meals/calendar").respond(json=dump(meal_calendar("2026-03")))
+    calendar = portal.get("/meals/calendar").respond(json=dump(meal_calendar("2026-03")))
     days = [date(2026, 3, 10), date(2026, 3, 9)]
     result = order_result(sorted(days))
     post = portal.post("/meals/orders").respond(json=dump(result))
     saved = client.meals.order(days=days, meals=["Lunch"])
-    assert trail(portal) == [
-        "GET /portal",
-        "GET /meals/calendar?month=2026-03",
-        "POST /meals/orders",
-    ]
+    assert trail(portal) == ["GET /portal", "POST /meals/orders"]
+    assert not calendar.called
     assert sent_json(post) == {
         "days": ["2026-03-09", "2026-03-10"],
         "weekdays": [],
@@ -299,13 +308,14 @@ def test_r3_11_order_for_a_member_sends_the_member_and_the_callers_key(portal, c
     client.meals.order(
         member="kovacs-bence-1a2b", days=[date(2026, 3, 9)], idempotency_key="order-march"
     )
-    assert query(calendar) == {"member": "kovacs-bence-1a2b", "month": "2026-03"}
+    assert not calendar.called
+    assert trail(portal) == ["GET /portal", "POST /meals/orders"]
     assert sent_json(post)["member"] == "kovacs-bence-1a2b"
     assert sent_json(post)["meals"] == []
     assert idempotency_keys(post) == ["order-march"]
 
 
-def test_an_order_over_two_months_reads_both_calendars_in_order(portal, client):
+def test_an_order_over_two_months_is_one_post_of_the_days_in_order(portal, client):
     etelka(portal)
     calendar = portal.get("/meals/calendar").mock(
         side_effect=[
@@ -317,7 +327,8 @@ def test_an_order_over_two_months_reads_both_calendars_in_order(portal, client):
         json=dump(order_result([date(2026, 3, 31), date(2026, 4, 1)]))
     )
     client.meals.order(days=[date(2026, 4, 1), date(2026, 3, 31)])
-    assert [query(calendar, i) for i in range(2)] == [{"month": "2026-03"}, {"month": "2026-04"}]
+    assert not calendar.called
+    assert trail(portal) == ["GET /portal", "POST /meals/orders"]
     assert sent_json(post)["days"] == ["2026-03-31", "2026-04-01"]
 
 
@@ -326,7 +337,8 @@ def test_r3_10_order_similar_to_a_day_sends_that_day_for_the_portal_to_expand(po
     calendar = portal.get("/meals/calendar").respond(json=dump(meal_calendar("2026-03")))
     post = portal.post("/meals/orders").respond(json=dump(order_result([date(2026, 3, 9)])))
     client.meals.order(similar_to=date(2026, 3, 9))
-    assert query(calendar) == {"month": "2026-03"}
+    assert not calendar.called
+    assert trail(portal) == ["GET /portal", "POST /meals/orders"]
     assert sent_json(post) == {
         "days": [],
         "similar_to": "2026-03-09",
@@ -341,7 +353,8 @@ def test_r3_11_order_a_month_on_some_weekdays(portal, client):
     calendar = portal.get("/meals/calendar").respond(json=dump(meal_calendar("2026-04")))
     post = portal.post("/meals/orders").respond(json=dump(order_result([date(2026, 4, 6)])))
     client.meals.order(month="2026-04", weekdays="mon-wed", meals=["snack-am", "lunch"])
-    assert query(calendar) == {"month": "2026-04"}
+    assert not calendar.called
+    assert trail(portal) == ["GET /portal", "POST /meals/orders"]
     assert sent_json(post) == {
         "days": [],
         "month": "2026-04",
@@ -368,107 +381,121 @@ def test_r3_11_order_with_a_place_and_menu_b(portal, client):
     }
 
 
-def test_r3_9_ordering_a_day_past_its_deadline_is_refused_before_sending(portal, client):
+def test_r3_9_ordering_a_day_past_its_deadline_is_refused_by_the_portal(portal, client):
     etelka(portal)
-    portal.get("/meals/calendar").respond(json=dump(meal_calendar("2026-03")))
-    post = portal.post("/meals/orders").respond(json={})
+    calendar = portal.get("/meals/calendar").respond(json=dump(meal_calendar("2026-03")))
     # 2026-03-05's deadline was 2026-03-04 09:00; the portal's clock says 10:00.
+    body = error_body("order_deadline_passed", "the deadline passed", day="2026-03-05")
+    post = portal.post("/meals/orders").respond(422, json=body)
     with pytest.raises(familycard.RuleViolation) as caught:
         client.meals.order(days=[date(2026, 3, 6), date(2026, 3, 5)])
     assert caught.value.code == "order_deadline_passed"
     assert caught.value.details == {"day": "2026-03-05"}
-    assert not caught.value.sent
-    assert not post.called
+    assert caught.value.sent
+    assert trail(portal) == ["GET /portal", "POST /meals/orders"]
+    assert not calendar.called
+    assert sent_json(post)["days"] == ["2026-03-05", "2026-03-06"]
+    assert post.call_count == 1
 
 
-def test_the_deadline_is_judged_by_the_portals_clock_not_the_local_one(portal, client):
-    etelka(portal)
-    # The same day, with the portal's clock one hour earlier: still open at 08:00.
-    early = meal_calendar("2026-03", now=datetime(2026, 3, 4, 8, 0, tzinfo=BUDAPEST))
-    portal.get("/meals/calendar").respond(json=dump(early))
-    post = portal.post("/meals/orders").respond(json=dump(order_result([date(2026, 3, 5)])))
-    client.meals.order(days=[date(2026, 3, 5)])
-    assert sent_json(post)["days"] == ["2026-03-05"]
-
-
+#: The portal's refusals of an order: its published offer and policy (InvalidInput, 400)
+#: and the state of the member's days (RuleViolation, 422).
 ORDER_REFUSALS: list[Any] = [
     pytest.param(
-        {"days": [date(2026, 3, 7)]}, None, "day_not_served", id="r3_10-saturday-not-served"
+        {"days": [date(2026, 3, 7)]},
+        400,
+        familycard.InvalidInput,
+        "day_not_served",
+        id="r3_10-saturday-not-served",
     ),
     pytest.param(
         {"days": [date(2026, 3, 6)], "meals": ["snack_pm"]},
-        None,
+        400,
+        familycard.InvalidInput,
         "meal_not_offered",
         id="r3_10-no-afternoon-snack-on-friday",
     ),
     pytest.param(
         {"days": [date(2026, 3, 9)], "places": {"lunch": "Kollégium"}},
-        None,
+        400,
+        familycard.InvalidInput,
         "place_not_offered",
         id="r3_11-place-not-offered",
     ),
     pytest.param(
         {"days": [date(2026, 3, 9)], "meals": ["snack_am"], "menu": "A"},
-        None,
+        400,
+        familycard.InvalidInput,
         "menu_not_offered",
         id="r3_11-menu-without-choice",
     ),
     pytest.param(
         {"days": [date(2026, 3, 9)], "meals": ["lunch"], "places": {"snack_pm": "Iskola"}},
+        400,
         familycard.InvalidInput,
         "place_for_unordered_meal",
         id="r3_11-place-for-a-meal-not-ordered",
     ),
     pytest.param(
         {"month": "2026-03", "weekdays": ["sat", "sun"]},
-        None,
+        422,
+        familycard.RuleViolation,
         "no_orderable_days",
         id="r3_11-month-weekend-only",
     ),
     pytest.param(
-        {"similar_to": date(2026, 3, 8)}, None, "day_not_served", id="r3_10-similar-to-a-sunday"
+        {"similar_to": date(2026, 3, 8)},
+        400,
+        familycard.InvalidInput,
+        "day_not_served",
+        id="r3_10-similar-to-a-sunday",
     ),
     pytest.param(
-        {"days": [date(2026, 3, 16)]}, None, "day_final", id="r3_11-final-day-cannot-be-reordered"
+        {"days": [date(2026, 3, 16)]},
+        422,
+        familycard.RuleViolation,
+        "day_final",
+        id="r3_11-final-day-cannot-be-reordered",
     ),
 ]
 
 
-@pytest.mark.parametrize(("kwargs", "error_class", "code"), ORDER_REFUSALS)
-def test_order_refusals_foreseen_from_the_calendar_send_nothing(
-    portal, client, kwargs, error_class, code
+@pytest.mark.parametrize(("kwargs", "status", "error_class", "code"), ORDER_REFUSALS)
+def test_order_refusals_of_the_portal_come_back_typed_after_one_post(
+    portal, client, kwargs, status, error_class, code
 ):
     etelka(portal)
     items = {date(2026, 3, 16): [draft(date(2026, 3, 16), status="final")]}
-    portal.get("/meals/calendar").respond(json=dump(meal_calendar("2026-03", items=items)))
-    post = portal.post("/meals/orders").respond(json={})
+    calendar = portal.get("/meals/calendar").respond(
+        json=dump(meal_calendar("2026-03", items=items))
+    )
+    post = portal.post("/meals/orders").respond(status, json=error_body(code, "refused"))
     with pytest.raises(familycard.FamilycardError) as caught:
         client.meals.order(**kwargs)
-    assert type(caught.value) is (error_class or familycard.RuleViolation)
+    assert type(caught.value) is error_class
     assert caught.value.code == code
-    assert not caught.value.sent
-    assert not post.called
+    assert caught.value.sent
+    assert not calendar.called
+    assert trail(portal) == ["GET /portal", "POST /meals/orders"]
+    assert post.call_count == 1
 
 
-def test_order_more_than_order_months_ahead_is_refused_before_sending(portal, client):
+def test_order_more_than_order_months_ahead_is_refused_by_the_portal(portal, client):
     etelka(portal)
     june = meal_calendar("2026-06")  # the portal's clock is in March: orders up to May 31
     calendar = portal.get("/meals/calendar").respond(json=dump(june))
-    post = portal.post("/meals/orders").respond(json={})
+    message = "orders are taken up to 2026-05-31; 2026-06-01 is too far ahead"
+    post = portal.post("/meals/orders").respond(
+        422, json=error_body("order_too_far_ahead", message)
+    )
     with pytest.raises(familycard.RuleViolation) as caught:
         client.meals.order(days=[date(2026, 6, 1)])
     assert caught.value.code == "order_too_far_ahead"
     assert "2026-05-31" in caught.value.message
-    assert query(calendar) == {"month": "2026-06"}
-    assert not post.called
-
-
-def test_order_months_ahead_comes_from_the_portals_policy(portal, client):
-    stub_portal_info(portal, "etelka", policy={**ETELKA_POLICY, "order_months_ahead": 3})
-    portal.get("/meals/calendar").respond(json=dump(meal_calendar("2026-06")))
-    post = portal.post("/meals/orders").respond(json=dump(order_result([date(2026, 6, 1)])))
-    client.meals.order(days=[date(2026, 6, 1)])
-    assert post.call_count == 1
+    assert caught.value.sent
+    assert not calendar.called
+    assert trail(portal) == ["GET /portal", "POST /meals/orders"]
+    assert sent_json(post)["days"] == ["2026-06-01"]
 
 
 SHAPE_REFUSALS: list[Any] = [
@@ -513,10 +540,12 @@ def test_a_refusal_of_the_posted_order_maps_to_its_error(portal, client):
 # Removing (R3.11) ---------------------------------------------------------------------------
 
 
-def test_r3_11_remove_checks_the_drafts_then_posts_the_days(portal, client):
+def test_r3_11_remove_posts_the_days_without_reading_the_calendar(portal, client):
     etelka(portal)
     items = {d: [draft(d)] for d in (date(2026, 3, 9), date(2026, 3, 10))}
-    portal.get("/meals/calendar").respond(json=dump(meal_calendar("2026-03", items=items)))
+    calendar = portal.get("/meals/calendar").respond(
+        json=dump(meal_calendar("2026-03", items=items))
+    )
     result = OrderResult(
         member_id="kovacs-bence-1a2b", member="Kovács Bence", days=list(items), items=[]
     )
@@ -526,17 +555,14 @@ def test_r3_11_remove_checks_the_drafts_then_posts_the_days(portal, client):
         meals=["LUNCH"],
         idempotency_key="rm-1",
     )
-    assert trail(portal) == [
-        "GET /portal",
-        "GET /meals/calendar?month=2026-03",
-        "POST /meals/orders/remove",
-    ]
+    assert trail(portal) == ["GET /portal", "POST /meals/orders/remove"]
+    assert not calendar.called
     assert sent_json(post) == {"days": ["2026-03-09", "2026-03-10"], "meals": ["lunch"]}
     assert idempotency_keys(post) == ["rm-1"]
     assert removed == result
 
 
-def test_remove_over_two_months_reads_both_calendars_and_sends_the_member(portal, client):
+def test_remove_over_two_months_is_one_post_with_the_member(portal, client):
     etelka(portal)
     march = meal_calendar("2026-03", items={date(2026, 3, 31): [draft(date(2026, 3, 31))]})
     april = meal_calendar("2026-04", items={date(2026, 4, 1): [draft(date(2026, 4, 1))]})
@@ -546,7 +572,8 @@ def test_remove_over_two_months_reads_both_calendars_and_sends_the_member(portal
     result = OrderResult(member_id="kovacs-bence-1a2b", member="Kovács Bence", days=[], items=[])
     post = portal.post("/meals/orders/remove").respond(json=dump(result))
     client.meals.remove([date(2026, 4, 1), date(2026, 3, 31)], member="Kovács Bence")
-    assert [query(calendar, i)["month"] for i in range(2)] == ["2026-03", "2026-04"]
+    assert not calendar.called
+    assert trail(portal) == ["GET /portal", "POST /meals/orders/remove"]
     assert sent_json(post) == {
         "member": "Kovács Bence",
         "days": ["2026-03-31", "2026-04-01"],
@@ -571,27 +598,39 @@ def test_remove_without_days_is_refused_before_reading_the_calendar(portal, clie
         pytest.param({date(2026, 3, 9): [draft(date(2026, 3, 9), status="final")]}, id="final"),
     ],
 )
-def test_remove_of_a_day_without_draft_items_is_refused_before_sending(portal, client, items):
+def test_remove_of_a_day_without_draft_items_is_refused_by_the_portal(portal, client, items):
     etelka(portal)
-    portal.get("/meals/calendar").respond(json=dump(meal_calendar("2026-03", items=items)))
-    post = portal.post("/meals/orders/remove").respond(json={})
+    calendar = portal.get("/meals/calendar").respond(
+        json=dump(meal_calendar("2026-03", items=items))
+    )
+    body = error_body("nothing_to_remove", "no unfinalised order", day="2026-03-09")
+    post = portal.post("/meals/orders/remove").respond(422, json=body)
     with pytest.raises(familycard.RuleViolation) as caught:
         client.meals.remove([date(2026, 3, 9)])
     assert caught.value.code == "nothing_to_remove"
     assert caught.value.details == {"day": "2026-03-09"}
-    assert not post.called
+    assert caught.value.sent
+    assert not calendar.called
+    assert trail(portal) == ["GET /portal", "POST /meals/orders/remove"]
+    assert post.call_count == 1
 
 
-def test_r3_9_removing_a_draft_past_its_deadline_is_refused_before_sending(portal, client):
+def test_r3_9_removing_a_draft_past_its_deadline_is_refused_by_the_portal(portal, client):
     etelka(portal)
     items = {date(2026, 3, 5): [draft(date(2026, 3, 5))]}  # deadline 2026-03-04 09:00
-    portal.get("/meals/calendar").respond(json=dump(meal_calendar("2026-03", items=items)))
-    post = portal.post("/meals/orders/remove").respond(json={})
+    calendar = portal.get("/meals/calendar").respond(
+        json=dump(meal_calendar("2026-03", items=items))
+    )
+    post = portal.post("/meals/orders/remove").respond(
+        422, json=error_body("order_deadline_passed", "its deadline has passed")
+    )
     with pytest.raises(familycard.RuleViolation) as caught:
         client.meals.remove([date(2026, 3, 5)])
     assert caught.value.code == "order_deadline_passed"
-    assert not caught.value.sent
-    assert not post.called
+    assert caught.value.sent
+    assert not calendar.called
+    assert trail(portal) == ["GET /portal", "POST /meals/orders/remove"]
+    assert sent_json(post) == {"days": ["2026-03-05"], "meals": []}
 
 
 # Finalising and paying (R3.12-R3.13) ------------------------------------------------------
@@ -660,15 +699,12 @@ def test_preview_with_invoice_of_a_month_awaiting_payment_returns_that_finalisat
 
 def test_r3_12_finalize_with_nothing_payable_posts_without_the_terms(portal, client):
     etelka(portal)
-    portal.get("/meals/finalization").respond(json=dump(finalization(payable=0)))
+    preview = portal.get("/meals/finalization").respond(json=dump(finalization(payable=0)))
     final = finalization("final", payable=0)
     post = portal.post("/meals/finalizations").respond(json=dump(final))
     result = client.meals.finalize("2026-03")
-    assert trail(portal) == [
-        "GET /portal",
-        "GET /meals/finalization?month=2026-03",
-        "POST /meals/finalizations",
-    ]
+    assert trail(portal) == ["GET /portal", "POST /meals/finalizations"]
+    assert not preview.called
     assert sent_json(post) == {"month": "2026-03", "invoice": False, "accept_terms": False}
     assert idempotency_keys(post)[0]
     assert result.status == "final"
@@ -676,15 +712,19 @@ def test_r3_12_finalize_with_nothing_payable_posts_without_the_terms(portal, cli
 
 
 def test_r3_13_finalize_with_something_payable_needs_the_terms_accepted(portal, client):
+    # What is payable is the portal's to know: it refuses in the same request (400).
     etelka(portal)
-    portal.get("/meals/finalization").respond(json=dump(finalization(payable=2000)))
-    post = portal.post("/meals/finalizations").respond(json={})
-    with pytest.raises(familycard.RuleViolation) as caught:
+    preview = portal.get("/meals/finalization").respond(json=dump(finalization(payable=2000)))
+    body = error_body("payment_terms_not_accepted", "accept the terms", total_payable="2000")
+    post = portal.post("/meals/finalizations").respond(400, json=body)
+    with pytest.raises(familycard.InvalidInput) as caught:
         client.meals.finalize("2026-03")
     assert caught.value.code == "payment_terms_not_accepted"
     assert caught.value.details == {"total_payable": "2000"}
-    assert not caught.value.sent
-    assert not post.called
+    assert caught.value.sent
+    assert not preview.called
+    assert trail(portal) == ["GET /portal", "POST /meals/finalizations"]
+    assert sent_json(post) == {"month": "2026-03", "invoice": False, "accept_terms": False}
 
 
 def test_r3_13_finalize_posts_and_returns_the_payment_to_make(portal, client):
@@ -711,16 +751,21 @@ def test_r3_13_finalize_posts_and_returns_the_payment_to_make(portal, client):
 def test_r3_13_finalize_while_a_payment_is_awaited_returns_it_without_a_second_checkout(
     portal, client
 ):
+    # The portal answers the finalisation already awaiting payment, with its checkout.
     etelka(portal)
     awaiting = finalization("awaiting_payment", payment=payment())
-    portal.get("/meals/finalization").respond(json=dump(awaiting))
-    post = portal.post("/meals/finalizations").respond(json={})
+    preview = portal.get("/meals/finalization").respond(json=dump(awaiting))
+    post = portal.post("/meals/finalizations").respond(json=dump(awaiting))
     result = client.meals.finalize("2026-03", accept_terms=True)
     assert result == awaiting
-    assert not post.called
+    assert result.payment is not None
+    assert result.payment.checkout_url == "https://portal.test/_terminal/pay_5e2f"
+    assert not preview.called
+    assert trail(portal) == ["GET /portal", "POST /meals/finalizations"]
+    assert post.call_count == 1
 
 
-def test_r3_13_finalize_with_an_invoice_asks_for_it_then_posts_it(portal, client):
+def test_r3_13_finalize_with_an_invoice_posts_it_without_a_preview(portal, client):
     etelka(portal)
     preview = portal.get("/meals/finalization").mock(
         side_effect=[
@@ -731,19 +776,27 @@ def test_r3_13_finalize_with_an_invoice_asks_for_it_then_posts_it(portal, client
     done = finalization("awaiting_payment", billing=BILLING, document="invoice", payment=payment())
     post = portal.post("/meals/finalizations").respond(json=dump(done))
     result = client.meals.finalize("2026-03", invoice=True, accept_terms=True)
-    assert preview.call_count == 2
+    assert not preview.called
+    assert trail(portal) == ["GET /portal", "POST /meals/finalizations"]
     assert sent_json(post) == {"month": "2026-03", "invoice": True, "accept_terms": True}
     assert result.document == "invoice"
 
 
-def test_r3_13_finalize_with_an_invoice_without_billing_data_sends_nothing(portal, client):
+def test_r3_13_finalize_with_an_invoice_without_billing_data_is_refused_by_the_portal(
+    portal, client
+):
     etelka(portal)
-    portal.get("/meals/finalization").respond(json=dump(finalization(billing=None)))
-    post = portal.post("/meals/finalizations").respond(json={})
+    preview = portal.get("/meals/finalization").respond(json=dump(finalization(billing=None)))
+    post = portal.post("/meals/finalizations").respond(
+        422, json=error_body("billing_data_missing", "an invoice needs billing data")
+    )
     with pytest.raises(familycard.RuleViolation) as caught:
         client.meals.finalize("2026-03", invoice=True, accept_terms=True)
     assert caught.value.code == "billing_data_missing"
-    assert not post.called
+    assert caught.value.sent
+    assert not preview.called
+    assert trail(portal) == ["GET /portal", "POST /meals/finalizations"]
+    assert post.call_count == 1
 
 
 def test_a_refused_finalisation_maps_to_its_error(portal, client):
@@ -777,6 +830,204 @@ def test_finalization_quotes_the_id_into_one_path_segment(portal, client):
     )
     client.meals.finalization("fin/../x")
     assert route.calls[0].request.url.raw_path == b"/tortona/v1/meals/finalizations/fin%2F..%2Fx"
+
+
+# Cancelling (R3.8-R3.9) -------------------------------------------------------------------
+
+MONDAY, TUESDAY = date(2026, 3, 9), date(2026, 3, 10)
+
+
+def outcome(day: date, status: str, code: str | None = None, credit: int | None = None):
+    return CancellationOutcome(
+        day=day,
+        status=status,  # type: ignore[arg-type]
+        code=code,
+        message=f"{day.isoformat()} {status}",
+        deadline=datetime(day.year, day.month, day.day - 3, 9, 0, tzinfo=BUDAPEST),
+        meals=["snack_am", "lunch", "snack_pm"],
+        credit=huf(credit) if credit is not None else None,
+    )
+
+
+def cancellation(*outcomes: CancellationOutcome, notification_id: int | None = 7) -> Cancellation:
+    credit = sum(o.credit.value for o in outcomes if o.credit and o.status == "cancelled")
+    return Cancellation(
+        member_id="kovacs-bence-1a2b",
+        member="Kovács Bence",
+        sent=True,
+        outcomes=list(outcomes),
+        credit=huf(int(credit)),
+        notification_id=notification_id,
+    )
+
+
+def state_reads(portal) -> list[respx.Route]:
+    """The reads a dry run makes; a real cancellation must make none of them."""
+    return [
+        portal.get("/meals/calendar").respond(json=dump(meal_calendar("2026-03"))),
+        portal.get("/portal/calendar").respond(json=[]),
+    ]
+
+
+def test_r3_8_cancel_posts_the_days_directly_and_returns_the_portals_outcomes(portal, client):
+    etelka(portal)
+    reads = state_reads(portal)
+    body = cancellation(
+        outcome(MONDAY, "cancelled", credit=830), outcome(TUESDAY, "cancelled", credit=830)
+    )
+    post = portal.post("/meals/cancellations").respond(json=dump(body))
+    result = client.meals.cancel(
+        [TUESDAY, MONDAY, TUESDAY], member="kovacs-bence-1a2b", idempotency_key="cancel-1"
+    )
+    assert trail(portal) == ["GET /portal", "POST /meals/cancellations"]
+    assert not any(route.called for route in reads)
+    assert sent_json(post) == {"member": "kovacs-bence-1a2b", "days": ["2026-03-09", "2026-03-10"]}
+    assert idempotency_keys(post) == ["cancel-1"]
+    assert result == body
+    assert (result.sent, result.dry_run) == (True, False)
+    assert result.cancelled == [MONDAY, TUESDAY]
+    assert result.refused == []
+    assert result.credit == familycard.Money(value=Decimal("1660"), currency="HUF")
+    assert result.notification_id == 7
+
+
+def test_r3_8_cancel_without_a_member_or_key_leaves_them_to_the_portal_and_generates_a_key(
+    portal, client
+):
+    etelka(portal)
+    post = portal.post("/meals/cancellations").respond(
+        json=dump(cancellation(outcome(MONDAY, "cancelled", credit=830)))
+    )
+    client.meals.cancel([MONDAY])
+    assert sent_json(post) == {"days": ["2026-03-09"]}
+    (key,) = idempotency_keys(post)
+    assert key
+
+
+def test_r3_8_a_day_cancelled_before_is_an_already_cancelled_outcome_not_a_refusal(portal, client):
+    etelka(portal)
+    body = cancellation(
+        outcome(MONDAY, "already_cancelled", code="already_cancelled"),
+        outcome(TUESDAY, "cancelled", credit=830),
+    )
+    portal.post("/meals/cancellations").respond(json=dump(body))
+    result = client.meals.cancel([MONDAY, TUESDAY])
+    assert [(o.day, o.status, o.code) for o in result.outcomes] == [
+        (MONDAY, "already_cancelled", "already_cancelled"),
+        (TUESDAY, "cancelled", None),
+    ]
+    assert result.refused == []
+    assert result.cancelled == [MONDAY, TUESDAY]
+    assert result.credit == familycard.Money(value=Decimal("830"), currency="HUF")
+    assert trail(portal) == ["GET /portal", "POST /meals/cancellations"]
+
+
+def test_r3_8_cancelling_only_days_cancelled_before_changes_nothing(portal, client):
+    etelka(portal)
+    body = cancellation(
+        outcome(MONDAY, "already_cancelled", code="already_cancelled"),
+        outcome(TUESDAY, "already_cancelled", code="already_cancelled"),
+        notification_id=None,
+    )
+    post = portal.post("/meals/cancellations").respond(json=dump(body))
+    result = client.meals.cancel([MONDAY, TUESDAY], idempotency_key="cancel-again")
+    assert {o.status for o in result.outcomes} == {"already_cancelled"}
+    assert {o.code for o in result.outcomes} == {"already_cancelled"}
+    assert result.refused == []
+    assert result.credit == familycard.Money(value=Decimal("0"), currency="HUF")
+    assert result.notification_id is None  # no inbox entry: nothing changed
+    assert result.sent is True
+    assert idempotency_keys(post) == ["cancel-again"]
+
+
+def test_r3_9_a_day_past_its_deadline_is_refused_by_the_portal_in_its_outcome(portal, client):
+    etelka(portal)
+    reads = state_reads(portal)
+    body = cancellation(
+        outcome(date(2026, 3, 5), "refused", code="cancellation_deadline_passed"),
+        outcome(MONDAY, "cancelled", credit=830),
+    )
+    portal.post("/meals/cancellations").respond(json=dump(body))
+    result = client.meals.cancel([date(2026, 3, 5), MONDAY])
+    assert [(o.day, o.code) for o in result.refused] == [
+        (date(2026, 3, 5), "cancellation_deadline_passed")
+    ]
+    assert result.cancelled == [MONDAY]
+    assert not any(route.called for route in reads)
+    assert trail(portal) == ["GET /portal", "POST /meals/cancellations"]
+
+
+@pytest.mark.parametrize("dry_run", [False, True], ids=["cancel", "dry-run"])
+def test_cancel_without_days_is_refused_before_sending(portal, client, dry_run):
+    etelka(portal)
+    reads = state_reads(portal)
+    post = portal.post("/meals/cancellations").respond(json={})
+    with pytest.raises(familycard.InvalidInput) as caught:
+        client.meals.cancel([], dry_run=dry_run)
+    assert caught.value.code == "days_required"
+    assert not caught.value.sent
+    assert not post.called
+    assert not any(route.called for route in reads)
+    assert trail(portal) == ["GET /portal"]
+
+
+@pytest.mark.parametrize(
+    ("status", "error_class", "code"),
+    [
+        pytest.param(404, familycard.NotFound, "member_not_found", id="404"),
+        pytest.param(400, familycard.InvalidInput, "member_required", id="400"),
+        pytest.param(401, familycard.AuthenticationFailed, "session_expired", id="401"),
+    ],
+)
+def test_a_portal_error_on_cancel_maps_to_its_class_without_retrying(
+    portal, client, status, error_class, code
+):
+    etelka(portal)
+    post = portal.post("/meals/cancellations").respond(status, json=error_body(code, "no"))
+    with pytest.raises(familycard.FamilycardError) as caught:
+        client.meals.cancel([MONDAY])
+    assert type(caught.value) is error_class
+    assert caught.value.code == code
+    assert caught.value.sent
+    assert post.call_count == 1
+
+
+def _published(calendar: TenantCalendar):
+    def answer(request: httpx.Request) -> httpx.Response:
+        first = date.fromisoformat(request.url.params["from"])
+        last = date.fromisoformat(request.url.params["to"])
+        return httpx.Response(200, json=dump(calendar.days(first, last)))
+
+    return answer
+
+
+def test_r3_9_a_dry_run_plans_with_the_portals_calendars_and_sends_nothing(portal, client):
+    etelka(portal)
+    items = {
+        date(2026, 3, 5): [draft(date(2026, 3, 5), status="final")],  # deadline passed
+        MONDAY: [draft(MONDAY, status="final")],
+        TUESDAY: [draft(TUESDAY, status="cancelled")],
+    }
+    month = meal_calendar("2026-03", items=items)
+    calendar = portal.get("/meals/calendar").respond(json=dump(month))
+    published = portal.get("/portal/calendar").mock(side_effect=_published(TenantCalendar()))
+    post = portal.post("/meals/cancellations").respond(500)
+    result = client.meals.cancel([TUESDAY, MONDAY, date(2026, 3, 5)], dry_run=True)
+    assert [entry.split("?")[0] for entry in trail(portal)] == [
+        "GET /portal",
+        "GET /meals/calendar",
+        "GET /portal/calendar",
+    ]
+    assert query(calendar) == {"month": "2026-03"}
+    assert query(published)["to"] == "2026-03-10"
+    assert not post.called
+    assert (result.sent, result.dry_run) == (False, True)
+    assert [(o.day, o.status, o.code) for o in result.outcomes] == [
+        (date(2026, 3, 5), "refused", "cancellation_deadline_passed"),
+        (MONDAY, "would_cancel", None),
+        (TUESDAY, "already_cancelled", "already_cancelled"),
+    ]
+    assert result.credit == familycard.Money(value=Decimal("500"), currency="HUF")
 
 
 @pytest.mark.xfail(strict=True, reason=DOT_SEGMENT_BUG)

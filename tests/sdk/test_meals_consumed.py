@@ -80,7 +80,7 @@ def test_r2_3_meals_consumed_need_elevated_credentials(portal, client):
 )
 def test_a_portal_without_meals_consumed_refuses_after_only_the_portal_info(portal, client, call):
     stub_portal_info(portal, "pagoinrete")
-    with pytest.raises(familycard.RuleViolation) as caught:
+    with pytest.raises(familycard.InvalidInput) as caught:
         call(client)
     assert caught.value.code == "feature_not_supported"
     assert caught.value.details["feature"] == "meals_consumed"

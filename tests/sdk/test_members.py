@@ -120,7 +120,7 @@ def test_members_need_the_meals_feature_and_send_nothing_without_it(portal, clie
         portal.put("/clerk/billing").respond(json=member()),
     ]
 
-    with pytest.raises(familycard.RuleViolation) as caught:
+    with pytest.raises(familycard.InvalidInput) as caught:
         call(client)
 
     assert caught.value.code == "feature_not_supported"

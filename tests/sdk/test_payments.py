@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+import httpx
 import pytest
 from sdk_support import error_body
 
@@ -209,7 +210,6 @@ def test_r3_13_receipt_returns_the_pdf_bytes(portal, client):
 @pytest.mark.parametrize(
     ("status", "code", "error"),
     [
-        pytest.param(422, "receipt_pending", familycard.RuleViolation, id="r3_13-waiting"),
         pytest.param(422, "receipt_not_available", familycard.RuleViolation, id="not-paid"),
         pytest.param(404, "receipt_expired", familycard.NotFound, id="r3_15-older-than-6-months"),
     ],
@@ -222,3 +222,41 @@ def test_receipt_maps_the_portals_refusal(portal, client, status, code, error):
 
     assert caught.value.code == code
     assert caught.value.message == "not yet"
+
+
+def test_r3_13_a_receipt_pending_for_a_few_seconds_is_waited_for_then_returned(
+    portal, client, sleeps
+):
+    # receipt_pending is PortalUnavailable: HTTP 503 with Retry-After, waited when short.
+    pending = error_body("receipt_pending", "not yet", retry_after=5)
+    route = portal.get("/payments/pay_1/receipt").mock(
+        side_effect=[
+            httpx.Response(503, json=pending, headers={"Retry-After": "5"}),
+            httpx.Response(200, content=PDF, headers={"Content-Type": "application/pdf"}),
+        ]
+    )
+
+    assert client.payments.receipt("pay_1") == PDF
+
+    assert route.call_count == 2
+    assert sleeps == [5.0]
+
+
+def test_r3_13_a_receipt_pending_longer_than_max_retry_after_is_reported_at_once(
+    portal, client, sleeps
+):
+    later = int(C.MAX_RETRY_AFTER) + 90  # 120 s
+    pending = error_body("receipt_pending", "not yet", retry_after=later)
+    route = portal.get("/payments/pay_1/receipt").respond(
+        503, json=pending, headers={"Retry-After": str(later)}
+    )
+
+    with pytest.raises(familycard.PortalUnavailable) as caught:
+        client.payments.receipt("pay_1")
+
+    assert caught.value.code == "receipt_pending"
+    assert caught.value.message == "not yet"
+    assert caught.value.details["retry_after"] == later
+    assert caught.value.sent
+    assert route.call_count == 1
+    assert sleeps == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import httpx
 import pytest
 from sdk_support import error_body, portal_info_json, stub_portal_info
@@ -94,7 +96,7 @@ def test_client_info_fetches_the_portal_once_for_many_calls(portal, client):
 def test_require_refuses_a_feature_the_portal_lacks_with_feature_not_supported(portal, client):
     stub_portal_info(portal, "citycard")
 
-    with pytest.raises(familycard.RuleViolation) as caught:
+    with pytest.raises(familycard.InvalidInput) as caught:
         client.require("meals")
 
     error = caught.value
@@ -221,3 +223,136 @@ def test_info_gives_up_with_portal_unavailable_after_the_retries(portal, client)
     assert route.call_count == 1 + C.MAX_RETRIES
     assert caught.value.code == "maintenance"
     assert caught.value.details["attempts"] == 1 + C.MAX_RETRIES
+
+
+# not_a_portal on any resource call --------------------------------------------------------
+
+POD = "IT001E12345678"
+
+#: Resource calls: the kind of portal they need, and the request that meets the web page.
+RESOURCE_CALLS = [
+    pytest.param(None, "GET", "/profile", lambda c: c.profile.show(), id="profile-show"),
+    pytest.param(None, "GET", "/payments", lambda c: c.payments.list(), id="payments-list"),
+    pytest.param(
+        "etelka", "GET", "/meals/calendar", lambda c: c.meals.calendar(), id="meals-calendar"
+    ),
+    pytest.param(
+        "etelka",
+        "POST",
+        "/meals/orders",
+        lambda c: c.meals.order(days=[date(2026, 3, 9)]),
+        id="meals-order",
+    ),
+    pytest.param(
+        "etelka",
+        "POST",
+        "/meals/cancellations",
+        lambda c: c.meals.cancel([date(2026, 3, 9)]),
+        id="meals-cancel",
+    ),
+    pytest.param(
+        "citycard",
+        "POST",
+        "/recharges",
+        lambda c: c.recharges.create(tokens=10),
+        id="recharges-create",
+    ),
+    pytest.param(
+        "utility",
+        "POST",
+        f"/supplies/{POD}/readings",
+        lambda c: c.readings.submit(5100, supply_point=POD),
+        id="readings-submit",
+    ),
+    pytest.param(
+        "utility",
+        "DELETE",
+        f"/supplies/{POD}/readings/2026-03-05",
+        lambda c: c.readings.delete(date(2026, 3, 5), supply_point=POD),
+        id="readings-delete",
+    ),
+]
+
+
+@pytest.mark.parametrize(("kind", "method", "path", "call"), RESOURCE_CALLS)
+def test_a_404_web_page_on_a_resource_call_is_not_a_portal_never_retried(
+    portal, client, sleeps, kind, method, path, call
+):
+    if kind is not None:
+        stub_portal_info(portal, kind)
+    route = portal.route(method=method, path=path).respond(404, html="<html>Not Found</html>")
+    probe = portal.get(STUB_TENANTS).respond(404, html="<html>Not Found</html>")
+
+    with pytest.raises(familycard.InvalidInput) as caught:
+        call(client)
+
+    error = caught.value
+    assert error.code == "not_a_portal"
+    assert error.details == {
+        "url": "https://portal.test/tortona",
+        "found": "HTTP 404 with an HTML page",
+    }
+    assert error.message.startswith("https://portal.test/tortona is not a familycard portal")
+    assert error.sent
+    assert error.response is not None and error.response.status_code == 404
+    assert route.call_count == 1  # never retried, writes included
+    assert sleeps == []
+    assert probe.call_count == 1
+    assert probe.calls.last.request.url == STUB_TENANTS
+
+
+@pytest.mark.parametrize(
+    ("answer", "found"),
+    [
+        pytest.param(
+            httpx.Response(400, json={"detail": "bad request"}),
+            "HTTP 400 with JSON of another shape (keys: detail)",
+            id="400-other-json",
+        ),
+        pytest.param(
+            httpx.Response(405, text="Method Not Allowed"),
+            "HTTP 405 with a text/plain document",
+            id="405-plain-text",
+        ),
+    ],
+)
+def test_a_4xx_without_a_familycard_error_body_on_a_resource_call_is_not_a_portal(
+    portal, client, answer, found
+):
+    stub_portal_info(portal, "etelka")
+    route = portal.post("/meals/orders").mock(return_value=answer)
+    portal.get(STUB_TENANTS).respond(404)
+
+    with pytest.raises(familycard.InvalidInput) as caught:
+        client.meals.order(days=[date(2026, 3, 9)])
+
+    assert caught.value.code == "not_a_portal"
+    assert caught.value.details["found"] == found
+    assert route.call_count == 1
+
+
+def test_a_404_web_page_on_a_resource_of_a_stub_lists_the_tenants_it_serves(portal, client):
+    # E.g. a portal URL with a typo in the tenant's path, answered by a stub's web 404.
+    portal.get("/profile").respond(404, html="<html>Not Found</html>")
+    portal.get(STUB_TENANTS).respond(
+        json=[{"slug": "energia", "kind": "utility", "url": "https://portal.test/energia"}]
+    )
+
+    with pytest.raises(familycard.InvalidInput) as caught:
+        client.profile.show()
+
+    assert caught.value.code == "not_a_portal"
+    assert caught.value.details["tenants"] == {"energia": "https://portal.test/energia"}
+    assert "serving energia (utility)" in caught.value.message
+    assert "--portal https://portal.test/energia" in caught.value.message
+
+
+def test_a_404_with_a_familycard_error_body_on_a_resource_call_stays_not_found(portal, client):
+    portal.get("/payments/pay_nope").respond(404, json=error_body("payment_not_found"))
+    probe = portal.get(STUB_TENANTS).respond(404)
+
+    with pytest.raises(familycard.NotFound) as caught:
+        client.payments.get("pay_nope")
+
+    assert caught.value.code == "payment_not_found"
+    assert not probe.called

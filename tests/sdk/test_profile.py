@@ -98,7 +98,7 @@ def test_r3_6_r5_6_update_refuses_a_field_not_editable_without_sending(
     stub_portal_info(portal, kind)
     route = portal.patch("/profile").respond(json=account())
 
-    with pytest.raises(familycard.RuleViolation) as caught:
+    with pytest.raises(familycard.InvalidInput) as caught:
         client.profile.update(**changes)
 
     assert caught.value.code == "field_not_editable"
@@ -130,9 +130,9 @@ def test_r5_6_update_refuses_a_malformed_email_without_sending(portal, client):
 
 def test_update_maps_the_portals_refusal(portal, client):
     stub_portal_info(portal, "etelka")
-    portal.patch("/profile").respond(422, json=error_body("field_not_editable", fields=["phone"]))
+    portal.patch("/profile").respond(400, json=error_body("field_not_editable", fields=["phone"]))
 
-    with pytest.raises(familycard.RuleViolation) as caught:
+    with pytest.raises(familycard.InvalidInput) as caught:
         client.profile.update(phone="1")
 
     assert caught.value.code == "field_not_editable"
@@ -158,9 +158,9 @@ def test_r3_6_delete_sends_delete_with_a_key_and_ends_the_session(portal, client
 
 def test_delete_refused_keeps_the_session(portal, client):
     client.session_token = "tok-1"
-    portal.delete("/profile").respond(422, json=error_body("feature_not_supported"))
+    portal.delete("/profile").respond(400, json=error_body("feature_not_supported"))
 
-    with pytest.raises(familycard.RuleViolation) as caught:
+    with pytest.raises(familycard.InvalidInput) as caught:
         client.profile.delete()
 
     assert caught.value.code == "feature_not_supported"
@@ -181,7 +181,16 @@ def test_r3_7_notifications_gets_the_settings(portal, client):
     assert result.locked == ["payment"]
 
 
-def test_r3_7_set_notifications_reads_the_settings_then_patches_the_changes(portal, client):
+def published(portal):
+    """The etelka portal's info: its notification events and the locked ones (R3.7)."""
+    policy = {"notification_defaults": EVENTS, "notification_locked": ["payment"]}
+    return stub_portal_info(portal, "etelka", policy=policy)
+
+
+def test_r3_7_set_notifications_checks_the_published_policy_then_patches_the_changes(
+    portal, client
+):
+    published(portal)
     current = portal.get("/profile/notifications").respond(json=settings())
     route = portal.patch("/profile/notifications").respond(
         json=settings({**EVENTS, "board": True, "order": False})
@@ -189,7 +198,7 @@ def test_r3_7_set_notifications_reads_the_settings_then_patches_the_changes(port
 
     result = client.profile.set_notifications({"board": True, "order": False})
 
-    assert current.call_count == 1
+    assert not current.called  # no read of the state before the write
     assert route.calls.last.request.headers[C.IDEMPOTENCY_HEADER]
     assert sent_json(route) == {"events": {"board": True, "order": False}}
     assert result.events["board"] is True
@@ -197,10 +206,10 @@ def test_r3_7_set_notifications_reads_the_settings_then_patches_the_changes(port
 
 
 def test_r3_7_payment_notifications_cannot_be_switched_off_nothing_is_sent(portal, client):
-    portal.get("/profile/notifications").respond(json=settings())
+    published(portal)
     route = portal.patch("/profile/notifications").respond(json=settings())
 
-    with pytest.raises(familycard.RuleViolation) as caught:
+    with pytest.raises(familycard.InvalidInput) as caught:
         client.profile.set_notifications({"payment": False, "board": True})
 
     assert caught.value.code == "notification_locked"
@@ -208,7 +217,7 @@ def test_r3_7_payment_notifications_cannot_be_switched_off_nothing_is_sent(porta
 
 
 def test_r3_7_payment_notifications_may_be_left_on(portal, client):
-    portal.get("/profile/notifications").respond(json=settings())
+    published(portal)
     route = portal.patch("/profile/notifications").respond(json=settings())
 
     client.profile.set_notifications({"payment": True})
@@ -217,7 +226,7 @@ def test_r3_7_payment_notifications_may_be_left_on(portal, client):
 
 
 def test_r3_7_an_unknown_event_is_refused_without_sending(portal, client):
-    portal.get("/profile/notifications").respond(json=settings())
+    published(portal)
     route = portal.patch("/profile/notifications").respond(json=settings())
 
     with pytest.raises(familycard.InvalidInput) as caught:
@@ -237,12 +246,12 @@ def test_r3_7_restore_defaults_posts_and_returns_the_settings(portal, client):
     assert result.events == EVENTS
 
 
-def test_notifications_on_a_portal_without_them_maps_to_rule_violation(portal, client):
+def test_notifications_on_a_portal_without_them_maps_to_invalid_input(portal, client):
     portal.post("/profile/notifications/restore-defaults").respond(
-        422, json=error_body("feature_not_supported", feature="notifications")
+        400, json=error_body("feature_not_supported", feature="notifications")
     )
 
-    with pytest.raises(familycard.RuleViolation) as caught:
+    with pytest.raises(familycard.InvalidInput) as caught:
         client.profile.restore_default_notifications()
 
     assert caught.value.code == "feature_not_supported"

@@ -17,7 +17,7 @@ from sdk_support import (
 
 import familycard
 from familycard import _constants as C
-from familycard.models.tokens import Recharge, RechargeQuote
+from familycard.models.tokens import AwaitingRecharge, Recharge, RechargeQuote
 
 CHILD = "GLLFNC16H15F205N"
 CHECKOUT = "https://portal.test/_terminal/pay_1a2b"
@@ -56,6 +56,15 @@ def quote(**changes) -> dict:
     return RechargeQuote(**{**fields, **changes}).model_dump(mode="json")
 
 
+#: A recharge created earlier and not paid yet (`awaiting`).
+AWAITING = {
+    "id": "rch_0old",
+    "tokens": 10,
+    "checkout_url": "https://portal.test/_terminal/pay_0old",
+    "expires_at": "2026-03-02T10:40:00Z",
+}
+
+
 @pytest.fixture
 def citycard(portal):
     return stub_portal_info(portal, "citycard")
@@ -74,11 +83,11 @@ def sent(portal):
 
 
 BAD_COUNTS = [
-    pytest.param({"tokens": 7}, familycard.RuleViolation, "tokens_not_multiple", id="seven"),
-    pytest.param({"tokens": 12}, familycard.RuleViolation, "tokens_not_multiple", id="twelve"),
-    pytest.param({"tokens": 0}, familycard.RuleViolation, "tokens_not_multiple", id="zero"),
-    pytest.param({"tokens": -5}, familycard.RuleViolation, "tokens_not_multiple", id="minus-5"),
-    pytest.param({"tokens": True}, familycard.RuleViolation, "tokens_not_multiple", id="bool"),
+    pytest.param({"tokens": 7}, familycard.InvalidInput, "tokens_not_multiple", id="seven"),
+    pytest.param({"tokens": 12}, familycard.InvalidInput, "tokens_not_multiple", id="twelve"),
+    pytest.param({"tokens": 0}, familycard.InvalidInput, "tokens_not_multiple", id="zero"),
+    pytest.param({"tokens": -5}, familycard.InvalidInput, "tokens_not_multiple", id="minus-5"),
+    pytest.param({"tokens": True}, familycard.InvalidInput, "tokens_not_multiple", id="bool"),
     pytest.param({}, familycard.InvalidInput, "tokens_or_top_up_required", id="neither"),
     pytest.param(
         {"tokens": 10, "top_up_to": 20},
@@ -125,7 +134,7 @@ def test_r1_8_quote_refuses_a_bad_request_without_sending(
 def test_r1_8_recharge_refuses_tokens_not_multiple_of_five_without_sending(
     portal, client, citycard, sent
 ):
-    with pytest.raises(familycard.RuleViolation) as caught:
+    with pytest.raises(familycard.InvalidInput) as caught:
         client.recharges.create(tokens=8)
 
     assert caught.value.code == "tokens_not_multiple"
@@ -137,7 +146,7 @@ def test_r1_8_recharge_refuses_tokens_not_multiple_of_five_without_sending(
 def test_r1_8_the_multiple_comes_from_the_portals_policy(portal, client, sent):
     stub_portal_info(portal, "citycard", policy={"token_multiple": 10})
 
-    with pytest.raises(familycard.RuleViolation) as caught:
+    with pytest.raises(familycard.InvalidInput) as caught:
         client.recharges.create(tokens=15)
     client.recharges.create(tokens=20)
 
@@ -150,7 +159,7 @@ def test_r1_8_without_a_policy_number_the_multiple_is_five(portal, client, sent)
     del body["policy"]["token_multiple"]
     portal.get("/portal").respond(json=body)
 
-    with pytest.raises(familycard.RuleViolation) as caught:
+    with pytest.raises(familycard.InvalidInput) as caught:
         client.recharges.create(tokens=6)
 
     assert caught.value.details == {"tokens": 6, "multiple": 5}
@@ -160,7 +169,7 @@ def test_r1_8_without_a_policy_number_the_multiple_is_five(portal, client, sent)
 def test_recharges_need_the_recharges_feature(portal, client, sent):
     stub_portal_info(portal, "citycard", features=["accounts", "tokens"])
 
-    with pytest.raises(familycard.RuleViolation) as caught:
+    with pytest.raises(familycard.InvalidInput) as caught:
         client.recharges.create(tokens=10)
 
     assert caught.value.code == "feature_not_supported"
@@ -198,6 +207,36 @@ def test_quote_with_top_up_to_sends_only_the_target(portal, client, citycard):
     assert result.top_up_to == 10
     assert result.tokens == 15
     assert result.amount.value == Decimal("67.50")
+
+
+def test_quote_returns_the_recharges_awaiting_payment_behind_the_pending_tokens(
+    portal, client, citycard
+):
+    portal.get("/recharges/quote").respond(
+        json=quote(
+            top_up_to=10,
+            balance=-3,
+            pending_tokens=10,
+            tokens=5,
+            amount=eur("22.50"),
+            awaiting=[AWAITING],
+        )
+    )
+
+    result = client.recharges.quote(top_up_to=10)
+
+    assert result.pending_tokens == 10
+    assert result.awaiting == [AwaitingRecharge(**AWAITING)]
+    [awaiting] = result.awaiting
+    assert (awaiting.id, awaiting.tokens) == ("rch_0old", 10)
+    assert awaiting.checkout_url == "https://portal.test/_terminal/pay_0old"
+    assert awaiting.expires_at == datetime(2026, 3, 2, 10, 40, tzinfo=UTC)
+
+
+def test_quote_with_nothing_awaiting_has_an_empty_awaiting_list(portal, client, citycard):
+    portal.get("/recharges/quote").respond(json=quote())
+
+    assert client.recharges.quote(tokens=10).awaiting == []
 
 
 def test_quote_maps_the_portals_refusal(portal, client, citycard):
@@ -254,6 +293,38 @@ def test_create_with_top_up_to_that_needs_nothing_is_not_needed(portal, client, 
     assert result.amount.value == Decimal("0.00")
 
 
+def test_create_not_needed_lists_the_recharges_awaiting_payment_that_made_it_so(
+    portal, client, citycard
+):
+    route = portal.post("/recharges").respond(
+        json=recharge(
+            id=None,
+            tokens=0,
+            amount=eur("0.00"),
+            status="not_needed",
+            payment_id=None,
+            checkout_url=None,
+            expires_at=None,
+            balance_before=2,
+            awaiting=[AWAITING],
+        )
+    )
+
+    result = client.recharges.create(top_up_to=10)
+
+    assert route.call_count == 1
+    assert result.status == "not_needed"
+    assert result.id is None
+    assert result.awaiting == [AwaitingRecharge(**AWAITING)]
+    assert result.awaiting[0].checkout_url == "https://portal.test/_terminal/pay_0old"
+
+
+def test_a_recharge_awaiting_payment_has_an_empty_awaiting_list(portal, client, citycard):
+    portal.post("/recharges").respond(json=recharge())
+
+    assert client.recharges.create(tokens=10).awaiting == []
+
+
 def test_create_retries_a_lost_answer_with_the_same_generated_key(portal, client, citycard):
     route = portal.post("/recharges").mock(
         side_effect=[
@@ -271,22 +342,22 @@ def test_create_retries_a_lost_answer_with_the_same_generated_key(portal, client
     assert result.id == "rch_1a2b3c4d"
 
 
-def test_create_replayed_by_the_portal_returns_the_recharge_as_it_stands_now(
+def test_create_replayed_by_the_portal_is_its_answer_with_no_second_request(
     portal, client, citycard
 ):
-    portal.post("/recharges").respond(json=recharge(), headers={"Idempotent-Replayed": "true"})
-    current = portal.get("/recharges/rch_1a2b3c4d").respond(
-        json=recharge(
-            status="succeeded",
-            checkout_url=None,
-            expires_at=None,
-            completed_at=datetime(2026, 3, 2, 10, 35, tzinfo=UTC),
-        )
+    # The portal answers a replayed key with the recharge as it is now.
+    paid = recharge(
+        status="succeeded",
+        checkout_url=None,
+        expires_at=None,
+        completed_at=datetime(2026, 3, 2, 10, 35, tzinfo=UTC),
     )
+    portal.post("/recharges").respond(json=paid, headers={"Idempotent-Replayed": "true"})
+    lookup = portal.get(path__startswith="/recharges/").respond(json=recharge())
 
     result = client.recharges.create(tokens=10, idempotency_key="rch-key-1")
 
-    assert current.call_count == 1
+    assert not lookup.called
     assert result.status == "succeeded"
     assert result.checkout_url is None
     assert result.completed_at == datetime(2026, 3, 2, 10, 35, tzinfo=UTC)
@@ -305,6 +376,32 @@ def test_create_replayed_without_an_id_is_returned_as_it_is(portal, client, city
     assert not lookup.called
 
 
+@pytest.mark.parametrize("outcome", ["failed", "expired"])
+def test_create_replayed_after_the_recharge_ended_unpaid_is_a_rule_violation_with_it(
+    portal, client, citycard, outcome
+):
+    ended = recharge(status=outcome, checkout_url=None, expires_at=None)
+    body = error_body(
+        "recharge_ended_unpaid",
+        "create a recharge with a new key",
+        recharge=ended,
+        status=outcome,
+    )
+    route = portal.post("/recharges").respond(422, json=body)
+    lookup = portal.get(path__startswith="/recharges/").respond(json=recharge())
+
+    with pytest.raises(familycard.RuleViolation) as caught:
+        client.recharges.create(tokens=10, idempotency_key="rch-key-1")
+
+    assert caught.value.code == "recharge_ended_unpaid"
+    assert caught.value.message == "create a recharge with a new key"
+    assert caught.value.details == {"recharge": ended, "status": outcome}
+    assert Recharge.model_validate(caught.value.details["recharge"]).status == outcome
+    assert caught.value.sent
+    assert idempotency_keys(route) == ["rch-key-1"]  # a 422 is never retried
+    assert not lookup.called
+
+
 def test_create_not_replayed_does_not_fetch_again(portal, client, citycard):
     portal.post("/recharges").respond(json=recharge())
     lookup = portal.get("/recharges/rch_1a2b3c4d").respond(json=recharge(status="succeeded"))
@@ -318,7 +415,7 @@ def test_create_not_replayed_does_not_fetch_again(portal, client, citycard):
     [
         pytest.param(409, "idempotency_key_reused", familycard.Conflict, id="key-reused"),
         pytest.param(422, "not_enrolled", familycard.RuleViolation, id="not-enrolled"),
-        pytest.param(422, "tokens_not_multiple", familycard.RuleViolation, id="portal-r1_8"),
+        pytest.param(400, "tokens_not_multiple", familycard.InvalidInput, id="portal-r1_8"),
         pytest.param(401, "session_expired", familycard.AuthenticationFailed, id="logged-out"),
     ],
 )

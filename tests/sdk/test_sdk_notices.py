@@ -222,7 +222,7 @@ CART_REFUSALS = [
         [notice_number(n) for n in range(1, 7)],
         "card",
         "paydemo",
-        familycard.RuleViolation,
+        familycard.InvalidInput,
         "cart_too_large",
         id="six-notices",
     ),
@@ -236,7 +236,7 @@ CART_REFUSALS = [
         [notice_number(1)],
         "debit",
         "paydemo",
-        familycard.RuleViolation,
+        familycard.InvalidInput,
         "psp_method_not_offered",
         id="paydemo-has-no-debit",
     ),
@@ -260,7 +260,7 @@ def test_r4_5_a_cart_the_rules_refuse_is_never_sent(
 def test_the_cart_limit_comes_from_the_portals_policy(portal, client):
     pagopa(portal, cart_max_notices=2)
     post = portal.post("/notices/pay").respond(json={})
-    with pytest.raises(familycard.RuleViolation) as caught:
+    with pytest.raises(familycard.InvalidInput) as caught:
         client.notices.pay([notice_number(n) for n in (1, 2, 3)], method="card", psp="paydemo")
     assert caught.value.code == "cart_too_large"
     assert caught.value.details == {"max": 2}
@@ -504,7 +504,7 @@ def test_issuing_without_the_clerk_key_is_refused_by_the_portal(portal, client):
 )
 def test_a_portal_without_notices_refuses_after_only_the_portal_info(portal, client, call):
     stub_portal_info(portal, "citycard")
-    with pytest.raises(familycard.RuleViolation) as caught:
+    with pytest.raises(familycard.InvalidInput) as caught:
         call(client)
     assert caught.value.code == "feature_not_supported"
     assert caught.value.details == {"feature": "notices", "kind": "citycard"}

@@ -164,7 +164,7 @@ def test_tokens_need_the_tokens_feature_and_send_nothing_without_it(portal, clie
     stub_portal_info(portal, "pagoinrete")
     routes = [portal.get("/tokens").respond(json=[]), portal.get("/attendance").respond(json=[])]
 
-    with pytest.raises(familycard.RuleViolation) as caught:
+    with pytest.raises(familycard.InvalidInput) as caught:
         call(client)
 
     assert caught.value.code == "feature_not_supported"

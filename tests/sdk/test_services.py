@@ -148,7 +148,7 @@ def test_services_need_the_tokens_feature_and_send_nothing_without_it(portal, cl
         portal.get("/services/mensa").respond(json=service()),
     ]
 
-    with pytest.raises(familycard.RuleViolation) as caught:
+    with pytest.raises(familycard.InvalidInput) as caught:
         call(client)
 
     assert caught.value.code == "feature_not_supported"

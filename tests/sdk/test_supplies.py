@@ -166,7 +166,7 @@ def test_r5_3_get_someone_elses_supply_point_is_not_found(portal, client):
 )
 def test_a_portal_without_supplies_refuses_after_only_the_portal_info(portal, client, call):
     stub_portal_info(portal, "citycard")
-    with pytest.raises(familycard.RuleViolation) as caught:
+    with pytest.raises(familycard.InvalidInput) as caught:
         call(client)
     assert caught.value.code == "feature_not_supported"
     assert caught.value.details["feature"] == "supplies"

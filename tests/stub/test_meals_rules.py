@@ -180,19 +180,19 @@ def test_r3_11_removing_a_draft_past_its_deadline_is_refused(eva, familycard_stu
 @pytest.mark.parametrize(
     ("body", "status", "code"),
     [
-        pytest.param({"days": [SUN]}, 422, "day_not_served", id="sunday"),
+        pytest.param({"days": [SUN]}, 400, "day_not_served", id="sunday"),
         pytest.param({"days": ["2026-03-02"]}, 422, "order_deadline_passed", id="past-deadline"),
         pytest.param({"month": "2026-02"}, 422, "no_orderable_days", id="month-all-locked"),
-        pytest.param({"similar_to": SUN}, 422, "day_not_served", id="similar-to-sunday"),
-        pytest.param({"days": [FRI], "meals": ["snack_pm"]}, 422, "meal_not_offered",
+        pytest.param({"similar_to": SUN}, 400, "day_not_served", id="similar-to-sunday"),
+        pytest.param({"days": [FRI], "meals": ["snack_pm"]}, 400, "meal_not_offered",
                      id="friday-afternoon-snack"),
-        pytest.param({"days": [WED], "places": {"lunch": "Kollégium"}}, 422, "place_not_offered",
+        pytest.param({"days": [WED], "places": {"lunch": "Kollégium"}}, 400, "place_not_offered",
                      id="place-not-offered"),
-        pytest.param({"days": [WED], "places": {"*": "Kollégium"}}, 422, "place_not_offered",
+        pytest.param({"days": [WED], "places": {"*": "Kollégium"}}, 400, "place_not_offered",
                      id="no-meal-served-there"),
         pytest.param({"days": [WED], "meals": ["lunch"], "places": {"snack_am": "Petőfi"}}, 400,
                      "place_for_unordered_meal", id="place-for-unordered-meal"),
-        pytest.param({"days": [WED], "meals": ["snack_am"], "menu": "B"}, 422,
+        pytest.param({"days": [WED], "meals": ["snack_am"], "menu": "B"}, 400,
                      "menu_not_offered", id="menu-without-choice"),
         pytest.param({}, 400, "days_required", id="no-days"),
         pytest.param({"days": [WED], "month": MONTH}, 400, "days_one_way", id="two-ways"),
@@ -304,7 +304,7 @@ def test_r3_12_finalising_nothing_is_refused(eva, familycard_stub):
 def test_r3_13_paying_needs_the_terms_accepted(eva):
     order(eva, BENCE, WED)
     body = {"member": BENCE, "month": MONTH, "accept_terms": False}
-    error = refused(eva.post("/meals/finalizations", json=body), 422, "payment_terms_not_accepted")
+    error = refused(eva.post("/meals/finalizations", json=body), 400, "payment_terms_not_accepted")
     assert error["details"] == {"total_payable": str(WED_NET)}
     assert payments(eva) == []
     assert {status for *_, status in items(eva, BENCE)} == {"draft"}
@@ -370,12 +370,19 @@ def test_r3_8_each_day_s_refusal_is_reported_and_nothing_changes(eva, familycard
     ]
     assert outcome["credit"]["value"] == "0"
     assert day_state(eva, BENCE, FRI) == "ordered"
+    told = ok(eva.get("/inbox"))["total"]
     [cancelled] = cancel(eva, BENCE, WED)["outcomes"]
     assert cancelled["status"] == "cancelled"
+    assert ok(eva.get("/inbox"))["total"] == told + 1
     after = balance(eva, BENCE)
-    [again] = cancel(eva, BENCE, WED)["outcomes"]
-    assert (again["status"], again["code"]) == ("refused", "already_cancelled")
+    # Cancelling it again is idempotent: already so, nothing changed, nothing told.
+    second = cancel(eva, BENCE, WED)
+    [again] = second["outcomes"]
+    assert (again["status"], again["code"]) == ("already_cancelled", "already_cancelled")
+    assert second["credit"]["value"] == "0"
     assert balance(eva, BENCE) == after
+    assert day_state(eva, BENCE, WED) == "cancelled"
+    assert ok(eva.get("/inbox"))["total"] == told + 1
 
 
 # R3.15-R3.16 the clerk's records ------------------------------------------------------------------
@@ -396,7 +403,7 @@ def _huf(value: str, currency: str = "HUF") -> dict[str, str]:
                      "invalid_amount", id="cash-negative"),
         pytest.param("/clerk/charges", {"member": BENCE, "amount": _huf("0")}, 400,
                      "invalid_amount", id="charge-zero"),
-        pytest.param("/clerk/cash-payments", {"member": BENCE, "amount": _huf("10", "EUR")}, 422,
+        pytest.param("/clerk/cash-payments", {"member": BENCE, "amount": _huf("10", "EUR")}, 400,
                      "wrong_currency", id="cash-in-euro"),
         pytest.param("/clerk/charges", {"member": BENCE, "amount": _huf("100"),
                                         "service": "care"}, 404,

@@ -223,8 +223,8 @@ def test_r2_3_the_office_s_meals_consumed_are_checked_row_by_row(giuseppe, sala_
     ("method", "psp", "status", "code"),
     [
         pytest.param("card", "banca-nessuna", 400, "unknown_psp", id="unknown-psp"),
-        pytest.param("debit", "paydemo", 422, "psp_method_not_offered", id="psp-without-debit"),
-        pytest.param("postal", "banca-esempio", 422, "psp_method_not_offered",
+        pytest.param("debit", "paydemo", 400, "psp_method_not_offered", id="psp-without-debit"),
+        pytest.param("postal", "banca-esempio", 400, "psp_method_not_offered",
                      id="psp-without-postal"),
         pytest.param("cash", "paydemo", 400, "invalid_request", id="no-such-method"),
     ],
@@ -252,7 +252,7 @@ def test_r4_5_an_empty_cart_or_a_notice_twice_is_refused(giuseppe, elena_notice)
 
 def test_r4_5_a_cart_holds_at_most_five_notices(giuseppe, sala_clerk):
     numbers = issued(sala_clerk, *(notice(ELENA, f"Retta {m}") for m in range(1, 7)))
-    error = refused(cart(giuseppe, *numbers), 422, "cart_too_large")
+    error = refused(cart(giuseppe, *numbers), 400, "cart_too_large")
     assert error["details"] == {"max": 5}
     untouched(giuseppe, *numbers)
     assert ok(cart(giuseppe, *numbers[:5]))["status"] == "awaiting_payment"
@@ -357,7 +357,7 @@ def test_r4_4_a_school_issues_notices_only_to_its_own_pupils(paola, school):
         notice(SARA, "Gita", institution="IC Sala Baganza"),
     )
     assert [(r["status"], (r.get("error") or {}).get("code")) for r in results] == [
-        ("refused", "institution_required"),
+        ("invalid", "institution_required"),
         ("refused", "not_enrolled"),
         ("invalid", "unknown_institution"),
         ("created", None),
@@ -369,8 +369,8 @@ def test_r4_5_a_pagoinrete_cart_is_checked_before_anything_is_charged(
     paola, school, familycard_stub
 ):
     numbers = issued(school, *(notice(GIULIO, f"Contributo {n}") for n in range(1, 7)))
-    refused(cart(paola, *numbers), 422, "cart_too_large")
-    refused(cart(paola, numbers[0], psp="poste-esempio", method="debit"), 422,
+    refused(cart(paola, *numbers), 400, "cart_too_large")
+    refused(cart(paola, numbers[0], psp="poste-esempio", method="debit"), 400,
             "psp_method_not_offered")  # fmt: skip
     refused(cart(paola, numbers[0], psp="nexi"), 400, "unknown_psp")
     untouched(paola, *numbers)

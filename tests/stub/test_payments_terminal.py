@@ -8,7 +8,9 @@ the payment, the recharge and the balance are read back unchanged.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -203,9 +205,26 @@ def etelka_payment(familycard_stub: Any) -> Iterator[tuple[httpx.Client, str]]:
 
 def test_r3_13_the_receipt_is_pending_until_the_document_is_ready(etelka_payment, familycard_stub):
     api, payment_id = etelka_payment
-    refused(api.get(f"/payments/{payment_id}/receipt"), 422, "receipt_pending")
+    delay = timedelta(minutes=ok(api.get("/portal"))["policy"]["receipt_delay_minutes"])
+    paid_at = datetime.fromisoformat(ok(api.get(f"/payments/{payment_id}"))["completed_at"])
+
+    def pending() -> int:
+        """The receipt is not ready yet: 503, to retry when it will be (in seconds)."""
+        response = api.get(f"/payments/{payment_id}/receipt")
+        error = refused(response, 503, "receipt_pending")
+        left = paid_at + delay - familycard_stub.control.clock().now
+        seconds = math.ceil(left.total_seconds())
+        assert seconds > 0
+        assert error["details"] == {"retry_after": seconds}
+        assert response.headers["Retry-After"] == str(seconds)
+        return seconds
+
+    # The clock is frozen: the payment was made this instant, the whole delay is left.
+    assert pending() == delay.total_seconds()
     assert ok(api.get(f"/payments/{payment_id}"))["receipt"] == "waiting"
-    familycard_stub.control.advance_clock("5m")
+    familycard_stub.control.advance_clock("2m")
+    assert pending() == (delay - timedelta(minutes=2)).total_seconds()
+    familycard_stub.control.advance_clock("3m")
     ready = api.get(f"/payments/{payment_id}/receipt")
     assert ready.status_code == 200
     assert ready.content.startswith(b"%PDF")

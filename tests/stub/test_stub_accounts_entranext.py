@@ -160,7 +160,7 @@ def test_r2_1_the_entranext_profile_is_read_only(portal):
     user = entranext_user(portal)
     refused(
         portal.patch("/profile", token=user.token, json={"full_name": "G. Bianchi"}),
-        422,
+        400,
         "field_not_editable",
     )
     assert portal.whoami(user.token)["full_name"] == "Giuseppe Bianchi"

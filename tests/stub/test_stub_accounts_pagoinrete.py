@@ -52,8 +52,8 @@ def test_r4_1_a_tax_code_with_an_account_is_refused_and_keeps_its_account(portal
 
 def test_x2_a_wrong_anti_bot_answer_is_refused_at_the_first_step_too(portal):
     first_step = {"tax_code": PAOLA, "captcha": "robot", "confirm": False}
-    refused(portal.register(**first_step), 422, "captcha_failed")
-    refused(portal.register(**pagoinrete_form(captcha="robot")), 422, "captcha_failed")
+    refused(portal.register(**first_step), 400, "captcha_failed")
+    refused(portal.register(**pagoinrete_form(captcha="robot")), 400, "captcha_failed")
     assert portal.stub.control.outbox() == []
 
 
@@ -67,7 +67,7 @@ def test_r4_2_the_first_step_creates_nothing(portal):
 @pytest.mark.parametrize(
     ("change", "status", "code"),
     [
-        pytest.param({"accept_terms": False}, 422, "terms_not_accepted", id="terms"),
+        pytest.param({"accept_terms": False}, 400, "terms_not_accepted", id="terms"),
         pytest.param({"email": None}, 400, "missing_field", id="no-email"),
         pytest.param({"full_name": None}, 400, "missing_field", id="no-name"),
         pytest.param({"username": "paola"}, 400, "unexpected_field", id="username"),
@@ -165,7 +165,7 @@ def test_r4_1_pagoinrete_has_no_elevation(portal):
     user = pagoinrete_user(portal, ready=True)
     error = refused(
         portal.post("/auth/elevate", token=user.token, json={"code": "X"}),
-        422,
+        400,
         "feature_not_supported",
     )
     assert error["details"] == {"feature": "elevation", "kind": "pagoinrete"}

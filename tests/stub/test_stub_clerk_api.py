@@ -279,7 +279,7 @@ def test_r1_4_only_a_portal_with_pins_regenerates_credentials(clerk):
     portal = clerk("jaszbereny")
     portal.enrol(etelka_row(EVA))
     response = portal.post("/clerk/reset-credentials", clerk=True, json={"tax_code": MARIA})
-    error = refused(response, 422, "feature_not_supported")
+    error = refused(response, 400, "feature_not_supported")
     assert error["details"] == {"feature": "pin", "kind": "etelka"}
     assert [m.kind for m in portal.emails(EVA)] == ["invitation"]
 
@@ -318,7 +318,7 @@ def test_r2_2_an_elevation_code_needs_a_valid_tax_code(clerk):
 def test_r2_2_only_an_entranext_issues_elevation_codes(clerk, tenant):
     portal = clerk(tenant)
     response = portal.post("/clerk/elevation-codes", clerk=True, json={"tax_code": GUARDIAN})
-    error = refused(response, 422, "feature_not_supported")
+    error = refused(response, 400, "feature_not_supported")
     assert error["details"]["feature"] == "elevation"
     assert portal.stub.control.outbox() == []
 

@@ -126,4 +126,4 @@ def test_r5_9_the_stub_refuses_measures_of_gas(api):
     response = api.get(
         f"/supplies/{PDR}/measures", params={"from": "2026-03-01", "to": "2026-03-01"}
     )
-    refused(response, 422, "feature_not_supported")
+    refused(response, 400, "feature_not_supported")

@@ -119,6 +119,8 @@ class Ack(WireModel):
     """Always true; errors are raised."""
     message: str
     """What happened, for a person."""
+    status: str = "done"
+    """`done`, or what held already so that nothing was to do (`already_deleted`)."""
 
 
 class ElevationCode(WireModel):

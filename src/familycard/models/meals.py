@@ -54,7 +54,7 @@ DayState = Literal[
     "not_served", "orderable", "locked", "ordered", "awaiting_payment", "final", "cancelled"
 ]
 FinalizationStatus = Literal["preview", "awaiting_payment", "final", "failed", "expired"]
-CancellationStatus = Literal["cancelled", "would_cancel", "refused"]
+CancellationStatus = Literal["cancelled", "already_cancelled", "would_cancel", "refused"]
 BalanceState = Literal["settled", "debt", "overpayment"]
 
 
@@ -362,7 +362,8 @@ class CancellationOutcome(WireModel):
     day: date
     """The meal day."""
     status: CancellationStatus
-    """`cancelled`, `would_cancel` (dry run), or `refused`."""
+    """`cancelled`, `already_cancelled` (it was so before: nothing to do), `would_cancel`
+    (dry run), or `refused`."""
     code: str | None = None
     """Why it was refused (`cancellation_deadline_passed`, `day_not_ordered`, ...)."""
     message: str

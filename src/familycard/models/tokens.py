@@ -11,6 +11,7 @@ __all__ = [
     "Attendance",
     "AttendanceRequest",
     "AttendanceResult",
+    "AwaitingRecharge",
     "Recharge",
     "RechargeQuote",
     "RechargeRequest",
@@ -118,6 +119,19 @@ class RechargeRequest(WireModel):
     """The child's tax code; may be left out (a citycard account is one child's)."""
 
 
+class AwaitingRecharge(WireModel):
+    """A recharge created and not paid yet, whose tokens a top-up counts as bought."""
+
+    id: str
+    """The recharge's id (`rch_...`)."""
+    tokens: int
+    """Its tokens."""
+    checkout_url: str
+    """Where a person pays it."""
+    expires_at: datetime | None = None
+    """Its checkout expires then, unpaid."""
+
+
 class RechargeQuote(WireModel):
     """What a recharge would buy and cost; creates nothing."""
 
@@ -137,6 +151,8 @@ class RechargeQuote(WireModel):
     """The price of one token."""
     amount: Money
     """What they cost."""
+    awaiting: list[AwaitingRecharge] = []
+    """The recharges awaiting payment behind `pending_tokens`, each with its checkout."""
 
 
 class Recharge(WireModel):
@@ -167,3 +183,5 @@ class Recharge(WireModel):
     """When it was created, in the portal clock."""
     completed_at: datetime | None = None
     """When the payment ended."""
+    awaiting: list[AwaitingRecharge] = []
+    """`not_needed`: the recharges awaiting payment whose tokens made it so."""

@@ -1,11 +1,10 @@
 """`client.meals`: order, finalise and pay, and cancel school meals (etelka, R3.8-R3.13).
 
-Before sending an order, a removal, a finalisation or a cancellation, the SDK asks the
-portal for the member's calendar (with the portal's clock) and checks the request with
-the same rule functions the portal enforces (`familycard.rules.meals`): a refusal it
-can foresee comes back without anything sent (`error.sent` is False).  The cut-off
-time and timezone of the deadline come from the portal's policy, its working days from
-the calendar the portal publishes (`client.portal.calendar`).
+The SDK checks before sending only what needs no extra request: the form of a request
+(pure functions of `familycard.rules.meals`).  Rules on the state (deadlines, the
+ordering horizon, final or locked days, a finalisation awaiting payment) are the
+portal's, refused in the same transaction as the change.  A dry-run cancellation plans
+with the portal's clock, policy and published calendar (`client.portal.calendar`).
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from decimal import Decimal
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from .._errors import InvalidInput
 from ..models._base import Money
@@ -38,15 +36,11 @@ from ..rules.meals import (
     cancellation_cutoff,
     check_order_request,
     check_payment_choice,
-    check_removal,
     month_of,
-    order_months,
-    order_until,
     parse_meal_types,
     parse_menu,
     parse_weekdays,
     plan_cancellation,
-    plan_order,
 )
 from ..rules.tokens import parse_month
 from ._base import Resource
@@ -109,10 +103,11 @@ class MealsResource(Resource):
         with the same offer); or `month` (every orderable day, on `weekdays` if given).
         `meals` defaults to every meal type each day offers; `places` maps a meal type
         (or `*`) to where it is served; `menu` is A or B where the menu offers both.
-        Refused before sending: days past their deadline (`order_deadline_passed`),
-        meals not offered (`meal_not_offered`), places not offered, and so on.
+        A malformed request is refused before sending; the portal refuses, in the same
+        transaction as the order, days past their deadline (`order_deadline_passed`),
+        meals and places not offered (`meal_not_offered`, `place_not_offered`), and so on.
         """
-        info = self._client.require("meals")
+        self._client.require("meals")
         request = check_order_request(
             OrderRequest(
                 member=member,
@@ -124,14 +119,6 @@ class MealsResource(Resource):
                 places=dict(places or {}),
                 menu=parse_menu(menu),
             )
-        )
-        first, calendar_days = self._days(member, order_months(request))
-        today = first.now.astimezone(ZoneInfo(first.timezone)).date()
-        plan_order(
-            request,
-            first.member,
-            calendar_days,
-            order_until=order_until(today, info.policy),
         )
         return self._call(
             OrderResult,
@@ -149,15 +136,16 @@ class MealsResource(Resource):
         meals: Iterable[MealType | str] = (),
         idempotency_key: str | None = None,
     ) -> OrderResult:
-        """Remove unfinalised items of some days (whole days, or some meal types)."""
+        """Remove unfinalised items of some days (whole days, or some meal types).
+
+        The portal refuses final or locked days and days with nothing to remove.
+        """
         self._client.require("meals")
         request = RemoveRequest(
             member=member, days=sorted(set(days)), meals=parse_meal_types(meals)
         )
         if not request.days:
             raise InvalidInput("give the days to remove", code="days_required")
-        _, calendar_days = self._days(member, sorted({month_of(d) for d in request.days}))
-        check_removal(request.days, calendar_days)
         return self._call(
             OrderResult,
             "POST",
@@ -204,18 +192,10 @@ class MealsResource(Resource):
         `accept_terms`; an `invoice` needs billing data the clerk recorded.  While a
         payment is awaited, finalising again returns it: never a second checkout.
         """
-        preview = self.preview(month, member=member, invoice=invoice)
-        if preview.status == "awaiting_payment":
-            return preview
-        check_payment_choice(
-            preview.calculation.total_payable,
-            accept_terms=accept_terms,
-            invoice=invoice,
-            billing=preview.billing,
-        )
+        self._client.require("meals")
         body = FinalizeRequest(
             member=member,
-            month=preview.month,
+            month=month_of(parse_month(month)[0]),
             invoice=invoice,
             accept_terms=accept_terms,
         )
@@ -254,15 +234,25 @@ class MealsResource(Resource):
         """Cancel meal days of one member (R3.8-R3.9); each day succeeds or is refused.
 
         The deadline is the working day before the meal day at the portal's cut-off
-        (09:00 on Jászberény), on the calendar the portal publishes.  The SDK plans every day with
-        the portal's clock first: with `dry_run`, or when no day can be cancelled, it
-        returns that plan and sends nothing (`sent` False).  Otherwise the portal
-        decides each day and keeps the outcome in the inbox.  Check `refused`.
+        (09:00 on Jászberény), on the calendar the portal publishes.  The portal decides
+        each day, in one transaction, and keeps the outcome in the inbox; a day
+        cancelled before is `already_cancelled`.  With `dry_run` the SDK plans every day
+        with the portal's clock and published calendar and sends nothing (`sent`
+        False).  Check the outcomes' `status`.
         """
         info = self._client.require("meals")
         request = CancelRequest(member=member, days=sorted(set(days)))
         if not request.days:
             raise InvalidInput("give the days to cancel", code="days_required")
+        if not dry_run:
+            # The portal decides each day, in the same transaction as the cancellation.
+            return self._call(
+                Cancellation,
+                "POST",
+                "/meals/cancellations",
+                json=request.model_dump(mode="json", exclude_none=True),
+                idempotency_key=idempotency_key,
+            )
         first, calendar_days = self._days(member, sorted({month_of(d) for d in request.days}))
         # The working days come from the portal's published calendar, never from the
         # calendar package installed here: the deadline shown is the one it enforces.
@@ -279,23 +269,14 @@ class MealsResource(Resource):
             currency=info.currency,
         )
         possible = [o for o in outcomes if o.status == "would_cancel"]
-        if dry_run or not possible:
-            credit = sum((o.credit.value for o in possible if o.credit), Decimal(0))
-            return Cancellation(
-                member_id=first.member.id,
-                member=first.member.name,
-                dry_run=dry_run,
-                sent=False,
-                outcomes=outcomes,
-                credit=Money.of(credit, info.currency),
-            )
-        body = request.model_copy(update={"member": first.member.id})
-        return self._call(
-            Cancellation,
-            "POST",
-            "/meals/cancellations",
-            json=body.model_dump(mode="json", exclude_none=True),
-            idempotency_key=idempotency_key,
+        credit = sum((o.credit.value for o in possible if o.credit), Decimal(0))
+        return Cancellation(
+            member_id=first.member.id,
+            member=first.member.name,
+            dry_run=True,
+            sent=False,
+            outcomes=outcomes,
+            credit=Money.of(credit, info.currency),
         )
 
 

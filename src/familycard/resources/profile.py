@@ -42,10 +42,19 @@ class ProfileResource(Resource):
         return self._call(NotificationSettings, "GET", "/profile/notifications")
 
     def set_notifications(self, events: dict[str, bool]) -> NotificationSettings:
-        """Switch events on or off; payment notifications cannot be switched off."""
+        """Switch events on or off; payment notifications cannot be switched off.
+
+        Checked before sending against the portal's published policy (its events and
+        the locked ones), with no request of the current settings.
+        """
         from ..rules.accounts import check_notification_settings
 
-        check_notification_settings(events, self.notifications())
+        policy = self._client.require("notifications").policy
+        published = NotificationSettings(
+            events=dict(policy.get("notification_defaults", {})),
+            locked=list(policy.get("notification_locked", [])),
+        )
+        check_notification_settings(events, published)
         return self._call(
             NotificationSettings, "PATCH", "/profile/notifications", json={"events": events}
         )

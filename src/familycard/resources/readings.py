@@ -1,9 +1,8 @@
 """`client.readings`: meter self-readings (R5.11-R5.14).
 
-Before sending a reading or a deletion, the SDK asks the portal for the supply
-point's readings and clock, and checks them with the same rule functions the
-portal enforces (`familycard.rules.readings`): a refusal it can foresee comes
-back without anything sent (`error.sent` is False).
+The SDK checks the reading's form before sending (`ReadingSubmission`); the rules on
+the state (windows, one reading a day, decreasing readings, acquired readings) are the
+portal's, refused in the same transaction as the write (`familycard.rules.readings`).
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from ..models.utility import (
     ReadingSubmission,
     ReadingWindows,
 )
-from ..rules.readings import check_deletable, check_new_reading, find_reading
+from ..rules.readings import check_reading_range
 from ._base import Resource
 
 
@@ -50,38 +49,35 @@ class ReadingsResource(Resource):
     ) -> MeterReading:
         """Add a self-reading; it is `pending` until the portal acquires it.
 
-        Refused (before sending, where the SDK can tell) outside a window
-        (`reading_outside_window`), for a second reading of a day
-        (`reading_already_submitted_today`), without the corrector reading a
-        meter with a volume corrector needs (`corrector_reading_required`) or
-        with one it has no corrector for (`corrector_reading_not_allowed`), and
-        below the last acquired reading unless `meter_replaced`
-        (`reading_decreasing`).
+        A malformed reading is refused before sending.  The portal refuses, in the same
+        transaction as the reading: outside a window (`reading_outside_window`), a
+        second reading of a day (`reading_already_submitted_today`), a meter with a
+        volume corrector without its reading (`corrector_reading_required`) or one
+        without a corrector with one (`corrector_reading_not_allowed`), and a reading
+        below the last acquired one unless `meter_replaced` (`reading_decreasing`).
         """
-        info = self._client.require("readings")
-        log = self.log(supply_point=supply_point)
+        check_reading_range(meter, corrector)
         submission = ReadingSubmission(
             meter=meter,
             corrector=corrector,
             reading_date=reading_date,
             meter_replaced=meter_replaced,
         )
-        check_new_reading(
-            info.policy, info.timezone, log.now, log.supply_point, log.readings, submission
-        )
         return self._call(
             MeterReading,
             "POST",
-            self._path(log.supply_point.id),
+            self._path(supply_point),
             json=submission.model_dump(mode="json", exclude_none=True),
             idempotency_key=idempotency_key,
         )
 
     def delete(self, reading_date: date, *, supply_point: str | None = None) -> Ack:
-        """Delete a reading while it is still to be acquired (`reading_already_acquired` after)."""
-        log = self.log(supply_point=supply_point)
-        check_deletable(find_reading(log.readings, reading_date), log.now)
-        path = self._path(log.supply_point.id)
+        """Delete a reading while it is still to be acquired (R5.14).
+
+        The portal refuses an acquired one (`reading_already_acquired`); a reading
+        deleted before answers `status` `already_deleted`.
+        """
+        path = self._path(supply_point)
         return self._call(Ack, "DELETE", f"{path}/{reading_date.isoformat()}")
 
     def list(self, *, supply_point: str | None = None) -> list[MeterReading]:

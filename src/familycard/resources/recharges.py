@@ -10,7 +10,6 @@ from ..rules.tokens import check_recharge_request, check_service, token_multiple
 from ._base import Resource, poll
 
 #: The portal marks a response replayed for an idempotency key it has seen.
-_REPLAYED_HEADER = "Idempotent-Replayed"
 
 
 class RechargesResource(Resource):
@@ -65,20 +64,20 @@ class RechargesResource(Resource):
         """Create a recharge awaiting payment; a person pays at its `checkout_url`.
 
         The same `idempotency_key` (with the same request) returns the same recharge
-        and payment, never a second checkout; it is returned as it stands now.  With
+        and payment, never a second checkout, as it stands now; once its payment ended
+        unpaid, the key is spent (`recharge_ended_unpaid`).  With
         `top_up_to` and nothing needed, the result has status `not_needed` and no id.
         """
         body = self._request(tokens, top_up_to, service, member)
-        response = self._client._core.request(
+        # A replayed key answers the recharge as it is now (the portal's doing), or
+        # `recharge_ended_unpaid` once its payment ended unpaid: a new key is needed.
+        return self._call(
+            Recharge,
             "POST",
             "/recharges",
             json=body.model_dump(exclude_none=True),
             idempotency_key=idempotency_key,
         )
-        recharge = Recharge.model_validate_json(response.content)
-        if response.headers.get(_REPLAYED_HEADER) == "true" and recharge.id is not None:
-            return self.get(recharge.id)
-        return recharge
 
     def get(self, recharge_id: str) -> Recharge:
         """One recharge, with the outcome of its payment."""

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import identifiers as ids
-from .._errors import InvalidInput, RuleViolation
+from .._errors import InvalidInput
 from ..models.accounts import NotificationSettings, ProfileUpdate, RegisterRequest
 
 __all__ = [
@@ -150,7 +150,7 @@ def check_registration(kind: str, form: RegisterRequest) -> RegisterRequest:
     missing = [f for f in required if not getattr(form, f)]
     if missing:
         if missing == ["accept_terms"]:
-            raise RuleViolation(
+            raise InvalidInput(
                 "the terms and the privacy notice must be accepted (--accept-terms)",
                 code="terms_not_accepted",
             )
@@ -275,7 +275,7 @@ def check_profile_update(kind: str, update: ProfileUpdate) -> ProfileUpdate:
     refused = [f for f in given if f not in editable]
     if refused:
         allowed = ", ".join(editable) if editable else "nothing"
-        raise RuleViolation(
+        raise InvalidInput(
             f"{', '.join(refused)} cannot be changed on this portal "
             f"(editable here: {allowed}); ask the office",
             code="field_not_editable",
@@ -299,7 +299,7 @@ def check_notification_settings(
         )
     off = [e for e in current.locked if settings.get(e) is False]
     if off:
-        raise RuleViolation(
+        raise InvalidInput(
             f"{', '.join(off)} notifications cannot be switched off", code="notification_locked"
         )
     return {**current.events, **settings}

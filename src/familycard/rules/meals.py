@@ -283,7 +283,7 @@ def _offer_of(member: Member, meal: MealType) -> MealOffer:
         for offer in offers:
             if offer.meal == meal:
                 return offer
-    raise RuleViolation(
+    raise InvalidInput(
         f"{member.name} ({member.age_group_name}) is offered no {_MEAL_NAMES[meal]}",
         code="meal_not_offered",
     )
@@ -480,13 +480,16 @@ def _select_days(request: OrderRequest, days: Mapping[date, CalendarDay]) -> lis
             problem = _blocked(days[d])
             if problem:
                 code, message = problem
-                raise RuleViolation(message, code=code, details={"day": d.isoformat()})
+                # A day the published calendar does not serve is invalid input; the
+                # others are the day's state now.
+                error = InvalidInput if code == "day_not_served" else RuleViolation
+                raise error(message, code=code, details={"day": d.isoformat()})
             chosen.append(days[d])
         return chosen
     if request.similar_to is not None:
         like = days.get(request.similar_to)
         if like is None or not like.meals_offered:
-            raise RuleViolation(
+            raise InvalidInput(
                 f"no meals are served on {request.similar_to.isoformat()}, so no day is like it",
                 code="day_not_served",
             )
@@ -544,7 +547,7 @@ def plan_order(
     }
     for meal, where in missing.items():
         if where:
-            raise RuleViolation(
+            raise InvalidInput(
                 f"{_MEAL_NAMES[meal]} is not offered to {member.name} on "
                 f"{', '.join(where[:5])}{' ...' if len(where) > 5 else ''}; "
                 "choose other days (e.g. --weekdays) or leave it out",
@@ -560,7 +563,7 @@ def plan_order(
         if key == "*":
             takers = [m for m in ordered if place in offers[m].places]
             if not takers:
-                raise RuleViolation(
+                raise InvalidInput(
                     f"none of the meals ordered can be served at {place!r}",
                     code="place_not_offered",
                 )
@@ -574,7 +577,7 @@ def plan_order(
                 code="place_for_unordered_meal",
             )
         if place not in offers[meal].places:
-            raise RuleViolation(
+            raise InvalidInput(
                 f"{_MEAL_NAMES[meal]} is served at {', '.join(offers[meal].places)}, "
                 f"not at {place!r}",
                 code="place_not_offered",
@@ -582,7 +585,7 @@ def plan_order(
         places[meal] = place
     choosers = [m for m in ordered if offers[m].menus]
     if request.menu is not None and not choosers:
-        raise RuleViolation(
+        raise InvalidInput(
             "none of the meals ordered offers a choice of menu A or B", code="menu_not_offered"
         )
     plan: dict[date, list[Order]] = {}
@@ -709,7 +712,7 @@ def check_payment_choice(
             code="billing_data_missing",
         )
     if payable.value > 0 and not accept_terms:
-        raise RuleViolation(
+        raise InvalidInput(
             f"{payable} is payable: accept the terms (--accept-terms) to pay",
             code="payment_terms_not_accepted",
             details={"total_payable": str(payable.value)},
@@ -729,7 +732,8 @@ def plan_cancellation(
     calendar: WorkingCalendar,
     currency: Currency,
 ) -> list[CancellationOutcome]:
-    """R3.8-R3.9: what cancelling each day would do: `would_cancel`, or `refused` with why.
+    """R3.8-R3.9: what cancelling each day would do: `would_cancel`, `already_cancelled`
+    (nothing to do), or `refused` with why.
 
     Only final orders (paid or confirmed) are cancelled; the deadline is the working day
     before at the cut-off (`cancellation_deadline`).  The credit is what the day cost
@@ -766,7 +770,17 @@ def plan_cancellation(
             refused("day_not_ordered", f"nothing is ordered on {d.isoformat()}")
             continue
         if not live:
-            refused("already_cancelled", f"{d.isoformat()} is cancelled already")
+            # The state asked for holds already: an outcome, not a refusal.
+            outcomes.append(
+                CancellationOutcome(
+                    day=d,
+                    status="already_cancelled",
+                    code="already_cancelled",
+                    message=f"{d.isoformat()} was cancelled already",
+                    deadline=deadline,
+                    meals=meals,
+                )
+            )
             continue
         try:
             check_cancellation_deadline(d, now, cutoff=cutoff, tz=tz, calendar=calendar)

@@ -186,7 +186,7 @@ def choose_psp(policy: Mapping[str, Any], psp_id: str, method: str, currency: Cu
         if offer.id == wanted:
             return offer
     offering = ", ".join(p.id for p in psps_offering(policy, chosen, currency)) or "none"
-    raise RuleViolation(
+    raise InvalidInput(
         f"PSP {wanted!r} does not offer payment by {chosen}; PSPs offering it: {offering} "
         f"(familycard notices psps --method {chosen})",
         code="psp_method_not_offered",
@@ -218,7 +218,7 @@ def check_cart(
         clean.append(number)
     limit = int(policy.get("cart_max_notices", DEFAULT_CART_MAX_NOTICES))
     if len(clean) > limit:
-        raise RuleViolation(
+        raise InvalidInput(
             f"a cart holds at most {limit} notices, got {len(clean)}: pay them in several carts",
             code="cart_too_large",
             details={"max": limit},

@@ -51,6 +51,7 @@ __all__ = [
     "check_not_decreasing",
     "check_one_per_day",
     "check_reading_date",
+    "check_reading_range",
     "check_reading_values",
     "find_reading",
     "last_acquired",
@@ -187,14 +188,19 @@ def check_reading_date(reading_date: date, today: date, window: ReadingWindow) -
 # R5.12 the values -----------------------------------------------------------------
 
 
-def check_reading_values(supply: SupplyPoint, meter: int, corrector: int | None) -> None:
-    """Whole, non-negative readings; the corrector's exactly when the meter has one (R5.12)."""
+def check_reading_range(meter: int, corrector: int | None) -> None:
+    """R5.12: whole readings from 0 to `MAX_READING` (the form, before anything is sent)."""
     for label, value in (("meter", meter), ("corrector", corrector)):
         if value is not None and not 0 <= value <= MAX_READING:
             raise InvalidInput(
                 f"the {label} reading must be a whole number from 0 to {MAX_READING}",
                 code="invalid_reading",
             )
+
+
+def check_reading_values(supply: SupplyPoint, meter: int, corrector: int | None) -> None:
+    """Whole, non-negative readings; the corrector's exactly when the meter has one (R5.12)."""
+    check_reading_range(meter, corrector)
     if supply.has_corrector and corrector is None:
         raise RuleViolation(
             f"the gas meter of {supply.id} has a volume corrector: give its reading too "

@@ -82,7 +82,7 @@ def service_name(service: str, policy: Mapping[str, Any]) -> str:
 def check_token_count(tokens: int, multiple: int) -> int:
     """R1.8: a recharge buys a positive multiple of the portal's number (5) of tokens."""
     if isinstance(tokens, bool) or not isinstance(tokens, int) or tokens <= 0 or tokens % multiple:
-        raise RuleViolation(
+        raise InvalidInput(
             f"tokens are recharged in positive multiples of {multiple} "
             f"({multiple}, {2 * multiple}, {3 * multiple}, ...), not {tokens}",
             code="tokens_not_multiple",

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from .. import identifiers as ids
-from .._errors import InvalidInput, NotFound, RuleViolation
+from .._errors import InvalidInput, NotFound
 from ..models.utility import SupplyKind, TimeBand
 from .calendar import TenantCalendar
 
@@ -92,7 +92,7 @@ def check_invoice_year(
 def check_measures_supported(kind: str) -> None:
     """Electricity measures exist for electricity supply points only (R5.9)."""
     if kind != "electricity":
-        raise RuleViolation(
+        raise InvalidInput(
             "measures are available for electricity supply points (POD) only; "
             "for gas, see 'familycard consumption show'",
             code="feature_not_supported",

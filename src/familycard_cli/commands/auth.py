@@ -277,6 +277,17 @@ def elevate(
 
 @app.command("accept-terms")
 def accept_terms(ctx: typer.Context) -> None:
-    """Give the one-time consent to the service's terms (pagoinrete)."""
+    """Give the one-time consent to the service's terms (pagoinrete).
+
+    Consent given before is no error: it says so and exits 0.
+    """
     state = State.of(ctx)
-    show_account(state, state.session(lambda c: c.auth.accept_terms()))
+
+    def run(client: Any) -> tuple[bool, Account]:
+        before = client.auth.whoami().terms_accepted
+        return before, client.auth.accept_terms()
+
+    already, account = state.session(run)
+    if already and not state.as_json:
+        state.out.console.print("the terms were accepted already: nothing to do")
+    show_account(state, account)

@@ -71,20 +71,26 @@ def calendar(ctx: typer.Context, member: MemberOpt = None, month: MonthOpt = Non
     def human(cal: Any) -> None:
         from rich.text import Text
 
-        table = state.out.make_table(["day", "", "state", "meals", "deadline"], [])
+        rows = []
         for d in cal.days:
             live = [i.meal for i in d.items if i.status != "cancelled"] or [i.meal for i in d.items]
             meals = _meals(live) if live else _meals(d.meals_offered)
             state_text = d.state.replace("_", " ")
-            table.add_row(
-                d.day.isoformat(),
-                d.weekday,
-                Text(state_text, style=_STATE_STYLE.get(d.state, "")),
-                meals,
-                _when(d.deadline) if d.deadline and not d.locked else "",
+            rows.append(
+                (
+                    d.day.isoformat(),
+                    d.weekday,
+                    Text(state_text, style=_STATE_STYLE.get(d.state, "")),
+                    meals,
+                    _when(d.deadline) if d.deadline and not d.locked else "",
+                )
             )
-        table.title = f"{cal.member.name} ({cal.member.age_group_name}), {cal.month}"
-        state.out.console.print(table)
+        state.out.table(
+            ["day", "", "state", "meals", "deadline"],
+            rows,
+            title=f"{cal.member.name} ({cal.member.age_group_name}), {cal.month}",
+            free={"meals"},
+        )
         state.out.console.print(
             f"cut-off: {cal.cutoff} on the working day before ({cal.timezone}); "
             f"portal time {_when(cal.now.astimezone(ZoneInfo(cal.timezone)))}"
@@ -115,7 +121,8 @@ def list_(ctx: typer.Context, member: MemberOpt = None, month: MonthOpt = None) 
             )
             for i in items
         ]
-        state.out.table(["day", "meal", "place", "menu", "price", "subsidy", "status"], rows)
+        columns = ["day", "meal", "place", "menu", "price", "subsidy", "status"]
+        state.out.table(columns, rows, free={"place"})
 
     state.out.emit(result, human)
 
@@ -196,7 +203,9 @@ def order(
             )
             for d, items in sorted(by_day.items())
         ]
-        state.out.table(["day", "meals", "place", "menu"], rows, title=r.member)
+        state.out.table(
+            ["day", "meals", "place", "menu"], rows, title=r.member, free={"meals", "place"}
+        )
         replaced = f" ({len(r.replaced)} overwritten)" if r.replaced else ""
         state.out.console.print(
             f"saved {len(r.days)} day(s){replaced}; finalise with: familycard meals finalize "
@@ -346,7 +355,9 @@ def cancellable(ctx: typer.Context, member: MemberOpt = None, month: MonthOpt = 
             state.out.console.print(f"{r.member}: no day can be cancelled now")
             return
         rows = [(d.day.isoformat(), _meals(d.meals), _when(d.deadline)) for d in r.days]
-        state.out.table(["day", "meals", "cancel before"], rows, title=f"{r.member}, {r.month}")
+        state.out.table(
+            ["day", "meals", "cancel before"], rows, title=f"{r.member}, {r.month}", free={"meals"}
+        )
 
     state.out.emit(result, human)
 
@@ -354,21 +365,35 @@ def cancellable(ctx: typer.Context, member: MemberOpt = None, month: MonthOpt = 
 def _show_cancellation(state: State, r: Cancellation) -> None:
     from rich.text import Text
 
-    styles = {"cancelled": "green", "would_cancel": "yellow", "refused": "red"}
-    table = state.out.make_table(["day", "outcome", "code", "credit", "message"], [])
-    for o in r.outcomes:
-        table.add_row(
+    styles = {
+        "cancelled": "green",
+        "already_cancelled": "green",
+        "would_cancel": "yellow",
+        "refused": "red",
+    }
+    rows = [
+        (
             o.day.isoformat(),
             Text(o.status.replace("_", " "), style=styles[o.status]),
             o.code or "",
-            str(o.credit) if o.credit and o.credit.value else "",
+            o.credit if o.credit and o.credit.value else "",
             o.message,
         )
-    table.title = r.member + (" (dry run: nothing sent)" if r.dry_run else "")
-    state.out.console.print(table)
-    done = [o for o in r.outcomes if o.status != "refused"]
+        for o in r.outcomes
+    ]
+    state.out.table(
+        ["day", "outcome", "code", "credit", "message"],
+        rows,
+        title=r.member + (" (dry run: nothing sent)" if r.dry_run else ""),
+        free={"message"},
+    )
+    done = [o for o in r.outcomes if o.status in ("cancelled", "would_cancel")]
+    already = [o for o in r.outcomes if o.status == "already_cancelled"]
+    refused = [o for o in r.outcomes if o.status == "refused"]
     verb = "would be cancelled" if r.dry_run else "cancelled"
-    line = f"{len(done)} day(s) {verb}, {len(r.outcomes) - len(done)} refused"
+    line = f"{len(done)} day(s) {verb}, {len(refused)} refused"
+    if already:
+        line += f", {len(already)} cancelled already"
     if r.credit.value:
         line += f"; credit {r.credit}"
     if r.notification_id:
@@ -392,9 +417,15 @@ def cancel(
     """Cancel meal days of a member (quick cancellation, R3.8); each day's outcome is shown.
 
     A day can be cancelled until the cut-off (09:00 on Jászberény) of the working day
-    before it, on the national calendar (R3.9); later ones are refused.  Cancelling a
+    before it, on the portal's calendar (R3.9); later ones are refused.  Cancelling a
     paid day credits the member's account; every outcome is kept in the inbox.  Exit
-    0 when every day is cancelled, 4 when any is refused (--dry-run too).
+    0 when every day is cancelled (or was already: `already_cancelled`), 4 when any is
+    refused (--dry-run too).
+
+    Examples (first see what would happen, then cancel without a prompt, as a script):
+
+        familycard meals cancel 2026-03-04 2026-03-05 --dry-run
+        familycard meals cancel 2026-03-04 2026-03-05 --yes
     """
     from familycard import InvalidInput
 

@@ -96,7 +96,18 @@ def submit(
         str | None, typer.Option(help="Makes a retried submission safe (generated if absent).")
     ] = None,
 ) -> None:
-    """Send a self-reading; only inside a window, one a day, then 'to be acquired'."""
+    """Send a self-reading; only inside a window, one a day, then 'to be acquired'.
+
+    The reading stays 'to be acquired' for the supplier's acquisition time (deletable
+    until then: familycard readings delete), then it is acquired.
+
+    Examples (when the window is open; a gas meter with a volume corrector needs both
+    readings):
+
+        familycard readings windows
+        familycard readings submit --meter 4521
+        familycard readings submit --meter 4521 --corrector 4388
+    """
     state = State.of(ctx)
     point = chosen_supply(state, supply)
     day = parse_day(on, "--date")

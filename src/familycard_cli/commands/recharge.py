@@ -38,9 +38,24 @@ Member = Annotated[
 ]
 
 
+def _show_awaiting(state: State, awaiting: Any) -> None:
+    """Nothing to buy because recharges await payment: which, and where to pay them."""
+    for a in awaiting:
+        until = f" until {a.expires_at:%Y-%m-%d %H:%M %Z}" if a.expires_at else ""
+        state.out.console.print(
+            f"nothing to buy now: recharge {a.id} of {a.tokens} tokens is awaiting payment "
+            f"at {a.checkout_url}{until}; pay it there, or let it expire and run this again",
+            markup=False,
+            soft_wrap=True,
+        )
+
+
 def _human(state: State, recharge: Recharge) -> None:
     r = recharge
     if r.status == "not_needed":
+        if r.awaiting:
+            _show_awaiting(state, r.awaiting)
+            return
         state.out.console.print(
             f"nothing to buy: the {r.service} balance of {r.member} is {r.balance_before}"
         )
@@ -79,6 +94,8 @@ def quote(
             state.out.console.print(
                 f"buy {q.tokens} tokens at {q.token_price} each: [bold]{q.amount}[/]"
             )
+        elif q.awaiting:
+            _show_awaiting(state, q.awaiting)
         else:
             state.out.console.print(f"nothing to buy: the balance is at least {q.top_up_to}")
 
@@ -108,6 +125,12 @@ def create(
     Tokens are credited at once when the payment succeeds.  With --wait the exit code
     tells the outcome: 0 paid, 4 declined or expired (nothing credited), 75 still
     unpaid after --timeout.
+
+    Examples (the second one is a monthly cron line: one key per month, so a retry
+    never buys twice):
+
+        familycard recharge create --tokens 10 --wait
+        familycard recharge create --top-up-to 20 --idempotency-key topup-2026-03
     """
     import uuid
 
