@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
@@ -74,6 +75,14 @@ def get_clerk(portal: PortalDep, x_clerk_key: Annotated[str | None, Header()] = 
         raise PermissionDenied("the clerk key is not valid", code="invalid_clerk_key")
     return portal
 
+
+#: The error statuses each dependency answers, for the OpenAPI document (`transactions`).
+RAISES: dict[Callable[..., object], tuple[int, ...]] = {
+    get_portal: (404,),
+    get_session: (401,),
+    get_user: (403,),
+    get_clerk: (403,),
+}
 
 SessionDep = Annotated[sqlite3.Row, Depends(get_session)]
 UserDep = Annotated[sqlite3.Row, Depends(get_user)]

@@ -18,9 +18,12 @@ from familycard.models.accounts import (
 
 from ..backends import accounts
 from ..deps import PortalDep, SessionDep, UserDep
-from ..transactions import SecretRoute, TxRoute
+from ..transactions import SecretRoute, TxRoute, error_responses
 
-router = APIRouter(prefix="/auth", route_class=TxRoute, tags=["auth"])
+# Wrong credentials (login, change-password) are 401, terms refused (accept-terms) 403.
+router = APIRouter(
+    prefix="/auth", route_class=TxRoute, tags=["auth"], responses=error_responses(401, 403)
+)
 
 
 @router.post("/register")

@@ -23,9 +23,14 @@ from ..backends import payments
 from ..backends.payments import DECLINED_CARD, SUCCESS_CARD
 from ..deps import StubDep
 from ..state import Portal, StubState
-from ..transactions import ControlRoute
+from ..transactions import ControlRoute, error_responses
 
-router = APIRouter(route_class=ControlRoute, tags=["terminal"])
+#: A person's page: a refusal is a page too (a malformed form is the JSON error body).
+_HTML_ERRORS = {
+    status: {**response, "content": {"text/html": {"schema": {"type": "string"}}}}
+    for status, response in error_responses(400, 404, 409, 422).items()
+}
+router = APIRouter(route_class=ControlRoute, tags=["terminal"], responses=_HTML_ERRORS)
 
 _STYLE = (
     "body{font-family:sans-serif;max-width:30rem;margin:3rem auto;color:#222}"

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, field_serializer
 
-__all__ = ["Currency", "Money", "WireModel"]
+__all__ = ["Currency", "ErrorBody", "ErrorInfo", "Money", "RequestModel", "WireModel"]
 
 Currency = Literal["EUR", "HUF"]
 
@@ -19,6 +19,34 @@ class WireModel(BaseModel):
     """A model the portal sends or receives; the same class on both sides."""
 
     model_config = ConfigDict(use_attribute_docstrings=True, extra="ignore", frozen=True)
+
+
+class RequestModel(WireModel):
+    """A body the portal receives: an unknown (say misspelled) field is refused, not dropped.
+
+    Responses stay `WireModel`s, which ignore unknown fields: a client must tolerate
+    fields a newer portal adds, but a portal must not guess what a caller meant.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorInfo(WireModel):
+    """What went wrong, in an error response."""
+
+    code: str
+    """A stable code (`invalid_request`, `not_authenticated`, `fault_injected`, ...)."""
+    message: str
+    """A sentence for people; it echoes at most a short excerpt of the input."""
+    details: dict[str, Any]
+    """Machine-readable facts about the refusal (`retry_after`, `problems`, ...)."""
+
+
+class ErrorBody(WireModel):
+    """The body of every error response: `{"error": {"code", "message", "details"}}`."""
+
+    error: ErrorInfo
+    """The error."""
 
 
 class Money(WireModel):

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from ._base import WireModel
+from ._base import RequestModel, WireModel
 
 __all__ = [
     "Account",
@@ -30,7 +30,7 @@ __all__ = [
 AccountStatus = Literal["pending_activation", "pending_verification", "active"]
 
 
-class RegisterRequest(WireModel):
+class RegisterRequest(RequestModel):
     """A registration form; which fields a portal needs is in `PortalInfo.registration_fields`."""
 
     tax_code: str | None = None
@@ -132,7 +132,7 @@ class ElevationCode(WireModel):
     """The code the family enters with `auth elevate`."""
 
 
-class ProfileUpdate(WireModel):
+class ProfileUpdate(RequestModel):
     """Changes to the user's own data; unset fields stay as they are."""
 
     full_name: str | None = None
@@ -154,7 +154,7 @@ class NotificationSettings(WireModel):
     """Events that cannot be switched off."""
 
 
-class LoginRequest(WireModel):
+class LoginRequest(RequestModel):
     """Credentials for `POST /auth/login`."""
 
     username: str
@@ -167,14 +167,14 @@ class LoginRequest(WireModel):
     """Keep the session for days instead of the idle timeout (etelka's "remember me")."""
 
 
-class LinkRequest(WireModel):
+class LinkRequest(RequestModel):
     """The token of an e-mailed link."""
 
     token: str = Field(repr=False)
     """The link's last path segment."""
 
 
-class RecoveryRequest(WireModel):
+class RecoveryRequest(RequestModel):
     """What identifies the account whose password was forgotten; per kind."""
 
     username: str | None = None
@@ -187,7 +187,7 @@ class RecoveryRequest(WireModel):
     """The tax code (pagoinrete)."""
 
 
-class PasswordChange(WireModel):
+class PasswordChange(RequestModel):
     """`POST /auth/change-password`."""
 
     old_password: str = Field(repr=False)
@@ -196,21 +196,21 @@ class PasswordChange(WireModel):
     """The new password, at least 8 characters."""
 
 
-class CodeRequest(WireModel):
+class CodeRequest(RequestModel):
     """A code to enter (credential elevation)."""
 
     code: str
     """The code as printed or e-mailed."""
 
 
-class TaxCodeRequest(WireModel):
+class TaxCodeRequest(RequestModel):
     """A clerk's request about one person."""
 
     tax_code: str
     """The child's or family's tax code."""
 
 
-class NotificationChange(WireModel):
+class NotificationChange(RequestModel):
     """Events to switch on or off."""
 
     events: dict[str, bool]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from ._base import Money, WireModel
+from ._base import Money, RequestModel, WireModel
 from .payments import Payment
 
 __all__ = [
@@ -169,7 +169,7 @@ class MealCalendar(WireModel):
     """Every day of the month."""
 
 
-class OrderRequest(WireModel):
+class OrderRequest(RequestModel):
     """Days to order and what: saving a day again overwrites its order (R3.11).
 
     The days are given one of three ways: `days`; `similar_to` (every orderable day
@@ -195,7 +195,7 @@ class OrderRequest(WireModel):
     """Menu A or B for the meals that offer a choice (A when not given)."""
 
 
-class RemoveRequest(WireModel):
+class RemoveRequest(RequestModel):
     """Order items to remove before finalising."""
 
     member: str | None = None
@@ -264,7 +264,7 @@ class Calculation(WireModel):
     """The credits: subsidies per meal type, cancellation overpayments."""
 
 
-class FinalizeRequest(WireModel):
+class FinalizeRequest(RequestModel):
     """Finalise a member's orders of a month."""
 
     member: str | None = None
@@ -347,7 +347,7 @@ class Cancellable(WireModel):
     """The cancellable days of that month."""
 
 
-class CancelRequest(WireModel):
+class CancelRequest(RequestModel):
     """Days to cancel for one member."""
 
     member: str | None = None
@@ -425,7 +425,7 @@ class AccountBalance(WireModel):
     """`settled`, `debt` or `overpayment`."""
 
 
-class ClerkMoneyRequest(WireModel):
+class ClerkMoneyRequest(RequestModel):
     """A cash payment, a refund of overpayment or a charge the clerk records."""
 
     member: str
@@ -438,7 +438,7 @@ class ClerkMoneyRequest(WireModel):
     """A note shown with the payment or charge."""
 
 
-class BillingRequest(WireModel):
+class BillingRequest(RequestModel):
     """Billing data the clerk records for a member."""
 
     member: str
@@ -520,7 +520,7 @@ class BoardDocument(WireModel):
     """A file name for the PDF."""
 
 
-class MessageRequest(WireModel):
+class MessageRequest(RequestModel):
     """A message the clerk publishes."""
 
     title: str

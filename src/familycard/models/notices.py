@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from ._base import Money, WireModel
+from ._base import Money, RequestModel, WireModel
 from .clerk import NumberedRow
 
 __all__ = [
@@ -106,7 +106,7 @@ class Psp(WireModel):
     """The PSP's fee for one payment (one cart), added to the notices' total."""
 
 
-class CartRequest(WireModel):
+class CartRequest(RequestModel):
     """`POST /notices/pay`: a cart of notices paid in one payment through a PSP."""
 
     notices: list[str]
@@ -134,7 +134,7 @@ class NoticeIssueResult(WireModel):
     """For `invalid` and `refused`: `{"code", "message"}`."""
 
 
-class NoticeBatch(WireModel):
+class NoticeBatch(RequestModel):
     """`POST /clerk/notices`: notices issued in one request, each row on its own."""
 
     rows: list[NumberedRow]
@@ -156,7 +156,7 @@ class ConsumedMeal(WireModel):
     """How many meals were consumed that day."""
 
 
-class MealsBatch(WireModel):
+class MealsBatch(RequestModel):
     """`POST /clerk/meals-consumed`: the office records meals consumed."""
 
     rows: list[NumberedRow]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from ._base import Money, WireModel
+from ._base import Money, RequestModel, WireModel
 
 __all__ = ["CardPayment", "Payment", "PaymentStatus", "ReceiptStatus"]
 
@@ -46,7 +46,7 @@ class Payment(WireModel):
     """What the payment is for (tokens, notices, period), per purpose."""
 
 
-class CardPayment(WireModel):
+class CardPayment(RequestModel):
     """A card typed on the stub's terminal (`familycard stub pay`)."""
 
     card: str = "4242424242424242"

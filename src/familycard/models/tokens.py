@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from ._base import Money, WireModel
+from ._base import Money, RequestModel, WireModel
 
 __all__ = [
     "Attendance",
@@ -78,7 +78,7 @@ class Attendance(WireModel):
     """Tokens the month consumed: one per day attended."""
 
 
-class AttendanceRequest(WireModel):
+class AttendanceRequest(RequestModel):
     """`POST /clerk/attendance`: days a child attended a service (the office records them)."""
 
     tax_code: str
@@ -106,7 +106,7 @@ class AttendanceResult(WireModel):
     """The token balance afterwards (negative when in debit)."""
 
 
-class RechargeRequest(WireModel):
+class RechargeRequest(RequestModel):
     """`POST /recharges` (and the quote): what to buy, for whom."""
 
     tokens: int | None = None

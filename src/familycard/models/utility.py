@@ -9,7 +9,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
-from ._base import Money, WireModel
+from ._base import Money, RequestModel, WireModel
 
 __all__ = [
     "Consumption",
@@ -139,7 +139,7 @@ class ReadingWindows(WireModel):
     """The next window to open."""
 
 
-class ReadingSubmission(WireModel):
+class ReadingSubmission(RequestModel):
     """A self-reading to add (R5.12)."""
 
     meter: int
