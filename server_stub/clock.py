@@ -6,25 +6,50 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from familycard import InvalidInput
+from familycard.rules.bounds import excerpt
+from familycard.rules.calendar import FIRST_YEAR, LAST_YEAR
 
-__all__ = ["Clock", "parse_duration"]
+__all__ = ["MAX_ADVANCE", "Clock", "parse_duration"]
 
-_DURATION = re.compile(r"(\d+)\s*([smhdw])")
-_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+_DURATION = re.compile(r"([0-9]+)\s*([smhdw])")
+_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+#: The longest move of the clock one request makes: 100 years.
+MAX_ADVANCE = timedelta(days=36525)
 
 
 def parse_duration(text: str) -> timedelta:
-    """`30m`, `72h`, `2d`, `1h30m` as a timedelta."""
+    """`30m`, `72h`, `2d`, `1h30m` as a timedelta, at most `MAX_ADVANCE` (100 years)."""
     compact = text.replace(" ", "").lower()
-    parts = _DURATION.findall(compact)
+    parts = _DURATION.findall(compact) if len(compact) <= 100 else []
     if not parts or "".join(n + u for n, u in parts) != compact:
         raise InvalidInput(
-            f"not a duration: {text!r} (use e.g. 30m, 72h, 2d, 1h30m)", code="invalid_duration"
+            f"not a duration: {excerpt(text)} (use e.g. 30m, 72h, 2d, 1h30m)",
+            code="invalid_duration",
         )
-    total = timedelta()
-    for amount, unit in parts:
-        total += timedelta(**{_UNITS[unit]: int(amount)})
-    return total
+    seconds = sum(int(amount) * _SECONDS[unit] for amount, unit in parts)
+    if seconds > MAX_ADVANCE.total_seconds():
+        raise InvalidInput(
+            f"the clock moves at most {MAX_ADVANCE.days} days (100 years) at a time, "
+            f"not {excerpt(text)}",
+            code="invalid_duration",
+        )
+    return timedelta(seconds=seconds)
+
+
+def _within_calendar(when: datetime) -> datetime:
+    """An instant in UTC within the calendars' years (every rule counts days on them)."""
+    if not FIRST_YEAR <= when.year <= LAST_YEAR:
+        raise InvalidInput(
+            f"the clock stays from {FIRST_YEAR} to {LAST_YEAR}, not {when.year}",
+            code="invalid_datetime",
+        )
+    instant = when.astimezone(UTC)
+    if not FIRST_YEAR <= instant.year <= LAST_YEAR:
+        raise InvalidInput(
+            f"the clock stays from {FIRST_YEAR} to {LAST_YEAR}, not {instant.year}",
+            code="invalid_datetime",
+        )
+    return instant
 
 
 class Clock:
@@ -49,13 +74,13 @@ class Clock:
                 "the clock needs an instant with an offset, e.g. 2026-01-12T08:59:00+01:00",
                 code="invalid_datetime",
             )
-        self._frozen = when.astimezone(UTC)
+        self._frozen = _within_calendar(when)
 
     def advance(self, delta: timedelta) -> None:
         """Move the clock forward (freezing it at now + delta if it ran free)."""
         if delta < timedelta(0):
             raise InvalidInput("the clock only moves forward", code="invalid_duration")
-        self._frozen = self.now() + delta
+        self._frozen = _within_calendar(self.now() + delta)
 
     def reset(self) -> None:
         """Back to real time."""

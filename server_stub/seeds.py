@@ -6,11 +6,12 @@ import csv
 from importlib.resources import files
 
 from familycard import InvalidInput
+from familycard.rules.bounds import excerpt
 
 from .backends import clerk, meals, notices, tokens
 from .state import Portal
 
-__all__ = ["SEEDS", "load_seed", "sample_rows"]
+__all__ = ["SEEDS", "check_seed", "load_seed", "sample_rows"]
 
 SEEDS = ("demo",)
 
@@ -27,12 +28,18 @@ def sample_rows(tenant: str) -> list[dict[str, str]]:
     return list(csv.DictReader(lines, delimiter=delimiter))
 
 
-def load_seed(portals: list[Portal], name: str) -> None:
-    """Load a seed into every tenant, inside the current transaction."""
+def check_seed(name: str) -> str:
+    """A seed this stub knows (`demo`); else `unknown_seed`."""
     if name not in SEEDS:
         raise InvalidInput(
-            f"unknown seed {name!r} (known: {', '.join(SEEDS)})", code="unknown_seed"
+            f"unknown seed {excerpt(name)} (known: {', '.join(SEEDS)})", code="unknown_seed"
         )
+    return name
+
+
+def load_seed(portals: list[Portal], name: str) -> None:
+    """Load a seed into every tenant, inside the current transaction."""
+    check_seed(name)
     for portal in portals:
         rows = sample_rows(portal.tenant.slug)
         clerk.enroll(portal, enumerate(rows, start=1))

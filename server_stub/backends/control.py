@@ -31,7 +31,15 @@ def start(stub: StubState, seed: str | None, root_url: str) -> None:
 
 
 def reset(stub: StubState, seed: str | None, root_url: str) -> None:
-    """Empty everything and start again (inside the request's transaction)."""
+    """Empty everything and start again (inside the request's transaction).
+
+    The seed is checked first: the clock and the faults live outside the transaction,
+    so a refused reset must refuse before touching them.
+    """
+    if seed:
+        from ..seeds import check_seed
+
+        check_seed(seed)
     stub.store.execute("PRAGMA defer_foreign_keys = ON")
     tables = stub.store.all(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"

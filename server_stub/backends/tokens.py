@@ -32,6 +32,7 @@ from familycard.rules.tokens import (
     check_attendance_days,
     check_recharge_request,
     check_service,
+    max_tokens_per_recharge,
     parse_month,
     recharge_amount,
     service_name,
@@ -333,7 +334,10 @@ def _plan(
     portal.require("recharges")
     payments.expire_due(portal)
     multiple = token_multiple(portal.tenant.policy)
-    check_recharge_request(tokens=request.tokens, top_up_to=request.top_up_to, multiple=multiple)
+    maximum = max_tokens_per_recharge(portal.tenant.policy)
+    check_recharge_request(
+        tokens=request.tokens, top_up_to=request.top_up_to, multiple=multiple, maximum=maximum
+    )
     member = _one_member(portal, account, request.member)
     enrolment = _service_of(portal, member, request.service)
     balance = _balance(portal, member, enrolment["service"])
@@ -343,7 +347,7 @@ def _plan(
     else:
         assert request.top_up_to is not None
         # Tokens awaiting payment count as bought: a second top-up never buys them again.
-        tokens = tokens_to_top_up(balance + pending, request.top_up_to, multiple)
+        tokens = tokens_to_top_up(balance + pending, request.top_up_to, multiple, maximum)
     return enrolment, member, balance, pending, tokens
 
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from familycard import Ack, ElevationCode, EnrolmentResult
 from familycard.models.accounts import TaxCodeRequest
 from familycard.models.clerk import EnrolmentBatch, EnrolmentPage
+from familycard.rules.bounds import MAX_INTEGER
 
 from ..backends import clerk
 from ..deps import ClerkDep
@@ -26,7 +27,9 @@ def enroll(portal: ClerkDep, batch: EnrolmentBatch) -> list[EnrolmentResult]:
 @router.get("/enrolments")
 def list_enrolments(
     portal: ClerkDep,
-    after: Annotated[int, Query(ge=0, description="The id after which the page starts.")] = 0,
+    after: Annotated[
+        int, Query(ge=0, le=MAX_INTEGER, description="The id after which the page starts.")
+    ] = 0,
     limit: Annotated[int, Query(ge=1, le=5000, description="Enrolments per page.")] = 1000,
 ) -> EnrolmentPage:
     """The portal's enrolments, oldest first, a page at a time."""

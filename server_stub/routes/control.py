@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from fastapi import APIRouter, Request
+from pydantic import ConfigDict
 
 from familycard import ClockState, Faults, InvalidInput, OutboxMessage
-from familycard.models._base import WireModel
+from familycard.models._base import RequestModel
 from familycard.models.payments import CardPayment, Payment
 from familycard.models.stub import StubTenant
+from familycard.rules.bounds import check_faults
 
 from ..backends import control
 from ..clock import parse_duration
@@ -20,14 +22,14 @@ from . import terminal
 router = APIRouter(prefix="/_stub", route_class=ControlRoute, tags=["stub control"])
 
 
-class ResetRequest(WireModel):
+class ResetRequest(RequestModel):
     """`POST /_stub/reset`."""
 
     seed: str | None = None
     """A seed to load after emptying (`demo`)."""
 
 
-class ClockChange(WireModel):
+class ClockChange(RequestModel):
     """`POST /_stub/clock`: either `set` or `advance`."""
 
     set: datetime | None = None
@@ -83,6 +85,12 @@ def pay(stub: StubDep, request: Request, payment_id: str, body: CardPayment) -> 
     return terminal.pay_for_scripts(stub, request, payment_id, body)
 
 
+class FaultsChange(Faults):
+    """`PUT /_stub/faults`: `Faults` as a request, refusing an unknown (misspelled) field."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
 @router.get("/faults")
 def get_faults(stub: StubDep) -> Faults:
     """The faults in force."""
@@ -90,7 +98,7 @@ def get_faults(stub: StubDep) -> Faults:
 
 
 @router.put("/faults")
-def set_faults(stub: StubDep, faults: Faults) -> Faults:
+def set_faults(stub: StubDep, faults: FaultsChange) -> Faults:
     """Replace the faults in force."""
-    stub.faults.replace(faults)
+    stub.faults.replace(check_faults(faults))
     return stub.faults.config

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 
 from familycard.models.meals import BoardDocument, Inbox, Message, MessageRequest, Notification
+from familycard.rules.bounds import check_id
 
 from ..backends import inbox
 from ..deps import ClerkDep, PortalDep, UserDep
@@ -25,7 +26,7 @@ def list_inbox(portal: PortalDep, account: UserDep, unread: bool = False) -> Inb
 @router.post("/inbox/{notification_id}/read")
 def read_notification(portal: PortalDep, account: UserDep, notification_id: int) -> Notification:
     """One notification, marked read."""
-    return inbox.read(portal, account, notification_id)
+    return inbox.read(portal, account, check_id(notification_id, "the notification id"))
 
 
 @router.get("/board")

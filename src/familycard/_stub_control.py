@@ -64,8 +64,11 @@ class StubControl:
 
     def pay(self, payment_id: str, *, card: str = "4242424242424242") -> Payment:
         """Pay on the stub's card terminal: 4242424242424242 succeeds, 4000000000000002 fails."""
+        from .resources._base import segment
+
         body = CardPayment(card=card).model_dump()
-        return Payment.model_validate(self._json("POST", f"/payments/{payment_id}/pay", json=body))
+        path = f"/payments/{segment(payment_id, 'payment id')}/pay"
+        return Payment.model_validate(self._json("POST", path, json=body))
 
     def faults(self) -> Faults:
         """The faults in force."""
@@ -73,6 +76,9 @@ class StubControl:
 
     def set_faults(self, faults: Faults) -> Faults:
         """Replace the faults in force (`Faults()` clears them)."""
+        from .rules.bounds import check_faults
+
+        check_faults(faults)
         return Faults.model_validate(
             self._json("PUT", "/faults", json=faults.model_dump(mode="json"))
         )

@@ -65,6 +65,17 @@ def test_read_takes_a_numeric_id_given_as_text(portal, client):
     assert route.call_count == 1
 
 
+@pytest.mark.parametrize("notification_id", [0, -1, 2**63, "12a", "9" * 30])
+def test_read_refuses_an_id_beyond_sqlite_s_integers_without_sending(
+    portal, client, notification_id
+):
+    stub_portal_info(portal, "etelka")
+    with pytest.raises(familycard.InvalidInput) as caught:
+        client.inbox.read(notification_id)
+    assert caught.value.code == "invalid_id"
+    assert trail(portal) == ["GET /portal"]
+
+
 def test_read_of_another_accounts_notification_is_not_found(portal, client):
     stub_portal_info(portal, "etelka")
     body = error_body("notification_not_found", "no notification 99")

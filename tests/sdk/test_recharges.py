@@ -96,6 +96,11 @@ BAD_COUNTS = [
         id="both",
     ),
     pytest.param({"top_up_to": -1}, familycard.InvalidInput, "invalid_top_up_target", id="neg"),
+    pytest.param({"tokens": 10**30}, familycard.InvalidInput, "too_many_tokens", id="30-digits"),
+    pytest.param({"tokens": 505}, familycard.InvalidInput, "too_many_tokens", id="over-policy"),
+    pytest.param(
+        {"top_up_to": 10**30}, familycard.InvalidInput, "invalid_top_up_target", id="top-up-huge"
+    ),
     pytest.param(
         {"tokens": 10, "service": "piscina"}, familycard.InvalidInput, "unknown_service", id="svc"
     ),

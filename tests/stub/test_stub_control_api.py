@@ -42,13 +42,6 @@ def test_an_unknown_seed_is_refused_and_nothing_is_emptied(control, tortona):
     assert [e["child_tax_code"] for e in tortona.enrolments()] == [citycard_row()["child_tax_code"]]
 
 
-BUG_RESET = (
-    "stub bug: a reset refused for an unknown seed still resets the clock and the faults "
-    "(backends/control.py resets them outside the transaction that is rolled back)"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=BUG_RESET)
 def test_an_unknown_seed_leaves_the_clock_as_it_was(control, familycard_stub):
     familycard_stub.control.set_clock(FROZEN)
     refused(control.post("/reset", json={"seed": "everything"}), 400, "unknown_seed")
@@ -56,7 +49,6 @@ def test_an_unknown_seed_leaves_the_clock_as_it_was(control, familycard_stub):
     assert (clock.frozen, clock.now) == (True, datetime.fromisoformat(FROZEN))
 
 
-@pytest.mark.xfail(strict=True, reason=BUG_RESET)
 def test_an_unknown_seed_leaves_the_faults_as_they_were(control, familycard_stub):
     familycard_stub.control.set_faults(Faults(latency_ms=1))
     refused(control.post("/reset", json={"seed": "everything"}), 400, "unknown_seed")

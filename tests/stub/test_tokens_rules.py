@@ -19,7 +19,6 @@ from stub_support import (
     etelka_parent,
     ok,
     refused,
-    refused_somehow,
 )
 
 TENANT = "tortona"
@@ -191,27 +190,39 @@ def test_r1_8_a_portal_without_recharges_refuses_them(familycard_stub, portal):
         assert ok(parent.get("/payments")) == []
 
 
-# Stub bugs ---------------------------------------------------------------------------------------
+# Bounds: beyond the calendar, beyond SQLite ------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="stub bug: a token count beyond Decimal's precision (recharge_amount) or SQLite's "
-    "64-bit integers (the insert) is an HTTP 500, not a refusal",
-)
 @pytest.mark.parametrize(
     "tokens",
-    [pytest.param(10**30, id="beyond-decimal"), pytest.param(5 * 2**61, id="beyond-sqlite")],
+    [
+        pytest.param(10**30, id="beyond-decimal"),
+        pytest.param(5 * 2**61, id="beyond-sqlite"),
+        pytest.param(9223372036854775805, id="just-under-sqlite"),
+        pytest.param(505, id="over-the-policy"),
+    ],
 )
-def test_r1_8_an_enormous_recharge_is_refused(maria, familycard_stub, tokens):
-    refused_somehow(familycard_stub, maria.post("/recharges", json={"tokens": tokens}))
+def test_r1_8_an_enormous_recharge_is_refused(maria, tokens):
+    error = refused(maria.post("/recharges", json={"tokens": tokens}), 400, "too_many_tokens")
+    assert error["details"] == {"maximum": 500}
+    refused(maria.get("/recharges/quote", params={"tokens": tokens}), 400, "too_many_tokens")
+    assert ok(maria.get("/recharges")) == []
+    assert ok(maria.get("/payments")) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="stub bug: a month of year 0 (ValueError in parse_month) or before 1900 (outside the "
-    "calendar's years) is an HTTP 500, not invalid_month",
-)
+def test_r1_8_the_largest_recharge_is_accepted(maria):
+    assert ok(maria.post("/recharges", json={"tokens": 500}))["tokens"] == 500
+
+
+@pytest.mark.parametrize("target", [501, 10**30, 2**63, -1])
+def test_r1_8_a_top_up_beyond_the_largest_recharge_is_refused(maria, target):
+    response = maria.get("/recharges/quote", params={"top_up_to": target})
+    assert refused(response, 400, "invalid_top_up_target")["details"] == {"maximum": 500}
+    response = maria.post("/recharges", json={"top_up_to": target})
+    refused(response, 400, "invalid_top_up_target")
+    assert ok(maria.get("/recharges")) == []
+
+
 @pytest.mark.parametrize(
     ("who", "month"),
     [
@@ -220,10 +231,17 @@ def test_r1_8_an_enormous_recharge_is_refused(maria, familycard_stub, tokens):
         pytest.param("clerk", "0001-01", id="clerk-year-1"),
     ],
 )
-def test_r1_7_a_month_outside_the_calendar_is_refused(maria, clerk, familycard_stub, who, month):
+def test_r1_7_a_month_outside_the_calendar_is_refused(maria, clerk, who, month):
     if who == "family":
         response = maria.get("/attendance", params={"month": month})
     else:
         body = {"tax_code": MARIA, "service": "mensa", "month": month}
         response = clerk.post("/clerk/attendance", json=body)
-    refused_somehow(familycard_stub, response)
+    refused(response, 400, "invalid_month")
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1899-12-31"])
+def test_r1_7_an_attendance_day_outside_the_calendar_is_refused(maria, clerk, day):
+    body = {"tax_code": MARIA, "service": "mensa", "days": [day]}
+    refused(clerk.post("/clerk/attendance", json=body), 400, "date_out_of_range")
+    assert balances(maria) == {"mensa": 0}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..models.meals import Inbox, Notification
+from ..rules.bounds import parse_id
 from ._base import Resource
 
 
@@ -17,4 +18,5 @@ class InboxResource(Resource):
     def read(self, notification_id: int) -> Notification:
         """One notification; it is marked read."""
         self._client.require("inbox")
-        return self._call(Notification, "POST", f"/inbox/{int(notification_id)}/read")
+        number = parse_id(notification_id, "the notification id")
+        return self._call(Notification, "POST", f"/inbox/{number}/read")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from ..identifiers import validate_tax_code
 from ..models.tokens import Recharge, RechargeQuote, RechargeRequest
-from ..rules.tokens import check_recharge_request, check_service, token_multiple
-from ._base import Resource, poll
+from ..rules.tokens import (
+    check_recharge_request,
+    check_service,
+    max_tokens_per_recharge,
+    token_multiple,
+)
+from ._base import Resource, poll, segment
 
 #: The portal marks a response replayed for an idempotency key it has seen.
 
@@ -29,7 +32,10 @@ class RechargesResource(Resource):
     ) -> RechargeRequest:
         info = self._client.require("recharges")
         check_recharge_request(
-            tokens=tokens, top_up_to=top_up_to, multiple=token_multiple(info.policy)
+            tokens=tokens,
+            top_up_to=top_up_to,
+            multiple=token_multiple(info.policy),
+            maximum=max_tokens_per_recharge(info.policy),
         )
         return RechargeRequest(
             tokens=tokens,
@@ -82,7 +88,7 @@ class RechargesResource(Resource):
     def get(self, recharge_id: str) -> Recharge:
         """One recharge, with the outcome of its payment."""
         self._client.require("recharges")
-        return self._call(Recharge, "GET", f"/recharges/{quote(recharge_id, safe='')}")
+        return self._call(Recharge, "GET", f"/recharges/{segment(recharge_id, 'recharge id')}")
 
     def list(self, *, member: str | None = None) -> list[Recharge]:
         """The recharges of the account's children, newest first."""

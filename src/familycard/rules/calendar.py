@@ -28,6 +28,7 @@ from typing import Any, Protocol
 
 from .._errors import InvalidInput
 from ..models.portal import DayKind, PortalDay
+from .bounds import excerpt
 
 __all__ = [
     "CALENDAR_MAX_DAYS",
@@ -37,6 +38,8 @@ __all__ = [
     "TenantCalendar",
     "WorkingCalendar",
     "check_calendar_range",
+    "check_day_in_range",
+    "parse_month",
     "school_year_bounds",
     "school_year_of",
     "working_days",
@@ -69,6 +72,43 @@ def working_days(first: date, last: date, calendar: WorkingCalendar) -> list[dat
     """The working days from `first` to `last`, both included: the days a school
     canteen serves (R1.7) and a deadline can fall on (R3.9)."""
     return [day for day in _days(first, last) if calendar.is_working_day(day)]
+
+
+def check_day_in_range(day: date, label: str = "the day") -> date:
+    """A day within the years the portals' calendars cover (`FIRST_YEAR` to `LAST_YEAR`)."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise InvalidInput(
+            f"{label} must fall from {FIRST_YEAR} to {LAST_YEAR}, not {day.isoformat()}",
+            code="date_out_of_range",
+            details={"first_year": FIRST_YEAR, "last_year": LAST_YEAR},
+        )
+    return day
+
+
+_MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")
+
+
+def parse_month(text: str) -> tuple[date, date]:
+    """The first and last day of a month written `YYYY-MM`, of the calendar's years.
+
+    The one parser of a month (R1.7, R2.3, R3.x): a month outside `FIRST_YEAR` to
+    `LAST_YEAR` is `invalid_month`, like a malformed one.
+    """
+    match = _MONTH.match(text.strip()) if isinstance(text, str) else None
+    month = int(match.group(2)) if match else 0
+    year = int(match.group(1)) if match else 0
+    if not match or not 1 <= month <= 12:
+        raise InvalidInput(
+            f"not a month: {excerpt(text)} (write it as 2026-11)", code="invalid_month"
+        )
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise InvalidInput(
+            f"a month must fall from {FIRST_YEAR} to {LAST_YEAR}, not {excerpt(text)}",
+            code="invalid_month",
+            details={"first_year": FIRST_YEAR, "last_year": LAST_YEAR},
+        )
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return date(year, month, 1), following - timedelta(days=1)
 
 
 def check_calendar_range(first: date, last: date) -> None:
@@ -214,7 +254,7 @@ class PublishedCalendar:
 
 # School years ---------------------------------------------------------------------------
 
-_LABEL = re.compile(r"^(\d{4})\s*[/-]\s*(\d{2}|\d{4})$")
+_LABEL = re.compile(r"^([0-9]{4})\s*[/-]\s*([0-9]{2}|[0-9]{4})$")
 
 
 def school_year_of(day: date) -> str:
@@ -228,14 +268,20 @@ def school_year_bounds(label: str) -> tuple[date, date]:
     match = _LABEL.match(label.strip())
     if not match:
         raise InvalidInput(
-            f"not a school year: {label!r} (write it as 2025/2026)", code="invalid_school_year"
+            f"not a school year: {excerpt(label)} (write it as 2025/2026)",
+            code="invalid_school_year",
         )
     start = int(match.group(1))
     end_text = match.group(2)
     end = int(end_text) if len(end_text) == 4 else (start // 100) * 100 + int(end_text)
+    if not FIRST_YEAR <= start < LAST_YEAR:
+        raise InvalidInput(
+            f"a school year starts from {FIRST_YEAR} to {LAST_YEAR - 1}, not {excerpt(label)}",
+            code="invalid_school_year",
+        )
     if end != start + 1:
         raise InvalidInput(
-            f"a school year spans two consecutive years, not {label!r}",
+            f"a school year spans two consecutive years, not {excerpt(label)}",
             code="invalid_school_year",
         )
     return date(start, 9, 1), date(end, 8, 31)

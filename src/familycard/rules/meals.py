@@ -52,6 +52,7 @@ from ..models.meals import (
     OrderRequest,
     Weekday,
 )
+from .bounds import MAX_AMOUNT_MINOR_UNITS, excerpt
 from .calendar import WorkingCalendar
 from .tokens import parse_month
 
@@ -821,12 +822,18 @@ def check_amount(value: Decimal | int | str, currency: Currency) -> Money:
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation:
-        raise InvalidInput(f"not an amount: {value!r}", code="invalid_amount") from None
+        raise InvalidInput(f"not an amount: {excerpt(value)}", code="invalid_amount") from None
     exponent = Decimal("1") if currency == "HUF" else Decimal("0.01")
+    if (
+        number.is_finite()
+        and number > 0
+        and (number.adjusted() > 20 or number / exponent > MAX_AMOUNT_MINOR_UNITS)
+    ):
+        raise InvalidInput(f"amount {excerpt(value)} is too large", code="invalid_amount")
     if not number.is_finite() or number <= 0 or number != number.quantize(exponent):
         unit = "whole forints" if currency == "HUF" else "cents"
         raise InvalidInput(
-            f"an amount is positive and exact to the {unit}, not {value}",
+            f"an amount is positive and exact to the {unit}, not {excerpt(value)}",
             code="invalid_amount",
         )
     return Money.of(number, currency)

@@ -22,6 +22,8 @@ from .. import identifiers as ids
 from .._errors import Conflict, InvalidInput, PermissionDenied, RuleViolation
 from ..models._base import Currency, Money
 from ..models.notices import Notice, NoticeStatus, PaymentCodeInfo, PaymentMethod, Psp
+from .bounds import MAX_AMOUNT_MINOR_UNITS, excerpt
+from .calendar import FIRST_YEAR, LAST_YEAR, parse_month
 
 __all__ = [
     "DEFAULT_CART_MAX_NOTICES",
@@ -68,10 +70,9 @@ OPTIONAL_NOTICE_COLUMNS: tuple[str, ...] = ("expires_on", "institution", "refere
 #: The columns of a clerk's file of meals consumed (`meals` is optional, 1 by default).
 MEAL_COLUMNS: tuple[str, ...] = ("child_tax_code", "day", "service")
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _ITALIAN_DAY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _MINOR_UNIT: dict[str, int] = {"EUR": 2, "HUF": 0}
-_MAX_CENTS = 9_999_999_999
+_MAX_CENTS = MAX_AMOUNT_MINOR_UNITS
 
 
 # --------------------------------------------------------------------------- who and when
@@ -248,20 +249,22 @@ def parse_amount(text: str, currency: Currency) -> Money:
         value = Decimal(raw)
     except InvalidOperation:
         raise InvalidInput(
-            f"amount must be a number such as 140.40, got {text!r}", code="invalid_amount"
+            f"amount must be a number such as 140.40, got {excerpt(text)}", code="invalid_amount"
         ) from None
     if not value.is_finite() or value <= 0:
-        raise InvalidInput(f"amount must be more than zero, got {text!r}", code="invalid_amount")
+        raise InvalidInput(
+            f"amount must be more than zero, got {excerpt(text)}", code="invalid_amount"
+        )
     places = _MINOR_UNIT[currency]
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and -exponent > places:
         unit = "cents" if places else "whole forints"
         raise InvalidInput(
-            f"{currency} amounts are exact to {unit}: {text!r} has too many decimals",
+            f"{currency} amounts are exact to {unit}: {excerpt(text)} has too many decimals",
             code="invalid_amount",
         )
-    if value.scaleb(places) > _MAX_CENTS:
-        raise InvalidInput(f"amount {text!r} is too large", code="invalid_amount")
+    if value.adjusted() > 20 or value.scaleb(places) > _MAX_CENTS:
+        raise InvalidInput(f"amount {excerpt(text)} is too large", code="invalid_amount")
     return Money.of(value, currency)
 
 
@@ -272,23 +275,19 @@ def parse_day(text: str, label: str) -> date:
     try:
         if italian:
             day, month, year = (int(g) for g in italian.groups())
-            return date(year, month, day)
-        return date.fromisoformat(value)
+            parsed = date(year, month, day)
+        else:
+            parsed = date.fromisoformat(value)
     except ValueError:
         raise InvalidInput(
-            f"{label} must be a day as YYYY-MM-DD, got {text!r}", code="invalid_date"
+            f"{label} must be a day as YYYY-MM-DD, got {excerpt(text)}", code="invalid_date"
         ) from None
-
-
-def parse_month(text: str) -> tuple[date, date]:
-    """The first and last day of a month given as `YYYY-MM`."""
-    match = _MONTH.match(text.strip())
-    month = int(match.group(2)) if match else 0
-    if not match or not 1 <= month <= 12:
-        raise InvalidInput(f"month must be YYYY-MM, got {text!r}", code="invalid_month")
-    first = date(int(match.group(1)), month, 1)
-    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    return first, following - timedelta(days=1)
+    if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+        raise InvalidInput(
+            f"{label} must fall from {FIRST_YEAR} to {LAST_YEAR}, got {excerpt(text)}",
+            code="invalid_date",
+        )
+    return parsed
 
 
 def _cell(row: Mapping[str, str | None], column: str) -> str:
@@ -436,7 +435,7 @@ def check_meal_row(row: Mapping[str, str | None], policy: Mapping[str, Any]) -> 
     known = policy.get("services")
     if known is not None and service not in known:
         raise InvalidInput(
-            f"unknown service {service!r}; this portal knows: {', '.join(known)}",
+            f"unknown service {excerpt(service)}; this portal knows: {', '.join(known)}",
             code="unknown_service",
         )
     meals_text = _cell(row, "meals") or "1"

@@ -6,8 +6,6 @@ same functions before sending, so a bad count fails the same way without a round
 
 from __future__ import annotations
 
-import calendar
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -15,8 +13,11 @@ from typing import Any, Protocol, TypeVar
 
 from .._errors import InvalidInput, RuleViolation
 from ..models._base import Currency, Money
+from .bounds import MAX_INTEGER, excerpt
+from .calendar import check_day_in_range, parse_month
 
 __all__ = [
+    "DEFAULT_MAX_TOKENS_PER_RECHARGE",
     "DEFAULT_TOKEN_MULTIPLE",
     "check_attendance_days",
     "check_recharge_request",
@@ -24,6 +25,7 @@ __all__ = [
     "check_token_count",
     "check_top_up_target",
     "low_balances",
+    "max_tokens_per_recharge",
     "parse_month",
     "recharge_amount",
     "service_name",
@@ -34,8 +36,9 @@ __all__ = [
 
 #: R1.8: "recharges in multiples of 5" when the portal's policy says nothing else.
 DEFAULT_TOKEN_MULTIPLE = 5
-
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+#: R1.8: the most tokens one recharge buys (and the highest balance a top-up aims at)
+#: when the portal's policy (`max_tokens_per_recharge`) says nothing else.
+DEFAULT_MAX_TOKENS_PER_RECHARGE = 500
 
 
 # The portal's policy ------------------------------------------------------------------
@@ -44,6 +47,11 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 def token_multiple(policy: Mapping[str, Any]) -> int:
     """The number every recharge must be a multiple of (`token_multiple`, 5 by default)."""
     return int(policy.get("token_multiple", DEFAULT_TOKEN_MULTIPLE))
+
+
+def max_tokens_per_recharge(policy: Mapping[str, Any]) -> int:
+    """The most tokens one recharge buys (`max_tokens_per_recharge`, 500 by default)."""
+    return int(policy.get("max_tokens_per_recharge", DEFAULT_MAX_TOKENS_PER_RECHARGE))
 
 
 def token_price(policy: Mapping[str, Any], currency: Currency) -> Money:
@@ -63,7 +71,7 @@ def check_service(service: str, policy: Mapping[str, Any]) -> str:
     known = policy.get("services")
     if known is not None and clean not in known:
         raise InvalidInput(
-            f"unknown service {clean!r}; this portal knows: {', '.join(known)}",
+            f"unknown service {excerpt(clean)}; this portal knows: {', '.join(known)}",
             code="unknown_service",
             details={"services": list(known)},
         )
@@ -79,29 +87,52 @@ def service_name(service: str, policy: Mapping[str, Any]) -> str:
 # R1.8: recharges ----------------------------------------------------------------------
 
 
-def check_token_count(tokens: int, multiple: int) -> int:
-    """R1.8: a recharge buys a positive multiple of the portal's number (5) of tokens."""
-    if isinstance(tokens, bool) or not isinstance(tokens, int) or tokens <= 0 or tokens % multiple:
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def check_token_count(
+    tokens: int, multiple: int, maximum: int = DEFAULT_MAX_TOKENS_PER_RECHARGE
+) -> int:
+    """R1.8: a recharge buys a positive multiple of the portal's number (5) of tokens,
+    at most the portal's `max_tokens_per_recharge` (500)."""
+    if not _is_int(tokens) or tokens <= 0 or tokens % multiple:
+        shown = {"tokens": tokens} if _is_int(tokens) and abs(tokens) <= MAX_INTEGER else {}
         raise InvalidInput(
             f"tokens are recharged in positive multiples of {multiple} "
-            f"({multiple}, {2 * multiple}, {3 * multiple}, ...), not {tokens}",
+            f"({multiple}, {2 * multiple}, {3 * multiple}, ...), not {excerpt(tokens)}",
             code="tokens_not_multiple",
-            details={"tokens": tokens, "multiple": multiple},
+            details={**shown, "multiple": multiple},
+        )
+    if tokens > maximum:
+        raise InvalidInput(
+            f"one recharge buys at most {maximum} tokens, not {excerpt(tokens)}",
+            code="too_many_tokens",
+            details={"maximum": maximum},
         )
     return tokens
 
 
-def check_top_up_target(target: int) -> int:
-    """The balance `--top-up-to` aims at: a whole number of tokens, zero or more."""
-    if isinstance(target, bool) or not isinstance(target, int) or target < 0:
+def check_top_up_target(target: int, maximum: int = DEFAULT_MAX_TOKENS_PER_RECHARGE) -> int:
+    """The balance `--top-up-to` aims at: a whole number of tokens, from zero to the
+    portal's `max_tokens_per_recharge`."""
+    if not _is_int(target) or not 0 <= target <= maximum:
         raise InvalidInput(
-            f"the balance to top up to is a number of tokens, zero or more, not {target}",
+            f"the balance to top up to is a number of tokens from 0 to {maximum}, "
+            f"not {excerpt(target)}",
             code="invalid_top_up_target",
+            details={"maximum": maximum},
         )
     return target
 
 
-def check_recharge_request(*, tokens: int | None, top_up_to: int | None, multiple: int) -> None:
+def check_recharge_request(
+    *,
+    tokens: int | None,
+    top_up_to: int | None,
+    multiple: int,
+    maximum: int = DEFAULT_MAX_TOKENS_PER_RECHARGE,
+) -> None:
     """Exactly one of a token count (a multiple, R1.8) and a balance to top up to."""
     if (tokens is None) == (top_up_to is None):
         raise InvalidInput(
@@ -110,22 +141,32 @@ def check_recharge_request(*, tokens: int | None, top_up_to: int | None, multipl
             code="tokens_or_top_up_required",
         )
     if tokens is not None:
-        check_token_count(tokens, multiple)
+        check_token_count(tokens, multiple, maximum)
     if top_up_to is not None:
-        check_top_up_target(top_up_to)
+        check_top_up_target(top_up_to, maximum)
 
 
-def tokens_to_top_up(balance: int, target: int, multiple: int) -> int:
+def tokens_to_top_up(
+    balance: int, target: int, multiple: int, maximum: int = DEFAULT_MAX_TOKENS_PER_RECHARGE
+) -> int:
     """The smallest multiple of `multiple` that brings `balance` to at least `target`.
 
     Zero when the balance is there already.  The guide's advice (R1.8: check the
     balance first to know how many to buy), done by the portal.
     """
-    check_top_up_target(target)
+    check_top_up_target(target, maximum)
     missing = target - balance
     if missing <= 0:
         return 0
-    return -(-missing // multiple) * multiple
+    tokens = -(-missing // multiple) * multiple
+    if tokens > maximum:
+        raise RuleViolation(
+            f"reaching {target} tokens from a balance of {balance} takes {tokens} tokens; "
+            f"one recharge buys at most {maximum}",
+            code="too_many_tokens",
+            details={"tokens": tokens, "maximum": maximum},
+        )
+    return tokens
 
 
 def recharge_amount(tokens: int, price: Money) -> Money:
@@ -152,20 +193,12 @@ def low_balances(balances: Iterable[B], below: int) -> list[B]:
 # R1.7: months and attendance days -----------------------------------------------------
 
 
-def parse_month(text: str) -> tuple[date, date]:
-    """The first and last day of a month written `YYYY-MM`."""
-    match = _MONTH.match(text.strip())
-    month = int(match.group(2)) if match else 0
-    if not match or not 1 <= month <= 12:
-        raise InvalidInput(f"not a month: {text!r} (write it as 2026-11)", code="invalid_month")
-    year = int(match.group(1))
-    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
-
-
 def check_attendance_days(days: Sequence[date], today: date) -> list[date]:
     """Days attended, sorted and without repeats; a day that has not come yet is refused."""
     if not days:
         raise InvalidInput("give at least one day attended", code="missing_field")
+    for day in days:
+        check_day_in_range(day, "a day attended")
     future = sorted({d for d in days if d > today})
     if future:
         raise RuleViolation(

@@ -13,7 +13,8 @@ from typing import Any
 from .. import identifiers as ids
 from .._errors import InvalidInput, NotFound
 from ..models.utility import SupplyKind, TimeBand
-from .calendar import TenantCalendar
+from .bounds import excerpt
+from .calendar import LAST_YEAR, TenantCalendar, check_day_in_range
 
 __all__ = [
     "check_invoice_year",
@@ -85,8 +86,8 @@ def check_invoice_year(
             code="invalid_year",
             details={"since": since},
         )
-    if today is not None and year > today.year:
-        raise InvalidInput(f"{year} has not begun yet", code="invalid_year")
+    if year > LAST_YEAR or (today is not None and year > today.year):
+        raise InvalidInput(f"{excerpt(year)} has not begun yet", code="invalid_year")
 
 
 def check_measures_supported(kind: str) -> None:
@@ -101,7 +102,10 @@ def check_measures_supported(kind: str) -> None:
 
 
 def check_measures_interval(since: date, until: date, policy: Mapping[str, Any]) -> None:
-    """An interval of days for measures: `since` <= `until`, at most the policy's days (R5.9)."""
+    """An interval of days for measures: `since` <= `until`, at most the policy's days (R5.9),
+    within the calendar's years."""
+    check_day_in_range(since, "--from")
+    check_day_in_range(until, "--to")
     if since > until:
         raise InvalidInput(
             f"--from {since} is after --to {until}",
