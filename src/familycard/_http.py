@@ -261,6 +261,19 @@ class HttpCore:
         if method in _STATE_CHANGING:
             headers[C.IDEMPOTENCY_HEADER] = idempotency_key or uuid.uuid4().hex
         clean_params = {k: v for k, v in (params or {}).items() if v is not None}
+        #: A change sent whose answer never came: once one attempt lost its answer, the
+        #: outcome stays unknown whatever the later attempts answer short of success.
+        lost: list[PortalUnavailable] = []
+
+        def unknown_after(last: FamilycardError) -> PortalUnavailable:
+            """An earlier attempt lost its answer and may have been applied: say so."""
+            unknown = lost[-1]
+            return PortalUnavailable(
+                unknown.message,
+                code="outcome_unknown",
+                details={**unknown.details, "cause": last.code},
+                request=unknown.request,
+            )
 
         def attempt() -> httpx.Response:
             try:
@@ -268,7 +281,10 @@ class HttpCore:
                     method, path, json=json, params=clean_params, headers=headers
                 )
             except httpx.TransportError as exc:
-                raise _Retryable(self._transport_error(exc, method, headers), None) from exc
+                unanswered = self._transport_error(exc, method, headers)
+                if method in _STATE_CHANGING and unanswered.code == "outcome_unknown":
+                    lost.append(unanswered)
+                raise _Retryable(unanswered, None) from exc
             if response.is_success:
                 return response
             response.read()
@@ -282,7 +298,7 @@ class HttpCore:
                 if retry_after is not None and retry_after > self.retry.max_retry_after:
                     # Later than we wait: say when, rather than hold the caller.
                     error.details.setdefault("retry_after", round(retry_after))
-                    raise error
+                    raise unknown_after(error) if lost else error
                 raise _Retryable(error, retry_after)
             raise error
 
@@ -313,6 +329,7 @@ class HttpCore:
                 "giving up on %s %s after %d attempts", method, path, self.retry.max_retries + 1
             )
             last = final.error
+            last = last if not lost or last.code == "outcome_unknown" else unknown_after(last)
             error = (
                 last
                 if isinstance(last, PortalUnavailable)

@@ -228,6 +228,41 @@ def test_client_max_retries_bounds_the_attempts(portal):
     assert route.call_count == 2
 
 
+def test_a_change_sent_unanswered_then_refused_503_until_the_end_is_outcome_unknown(portal):
+    # The first attempt may have been applied: the 503s after it do not settle that.
+    route = portal.post("/clerk/enrolments").mock(
+        side_effect=[httpx.RemoteProtocolError("gone"), fail(503, "fault_injected")] * 2
+    )
+    with pytest.raises(familycard.PortalUnavailable) as caught:
+        make_core(max_retries=3, initial_delay=0, max_delay=0).request(
+            "POST", "/clerk/enrolments", json=ENROL, idempotency_key="run-0"
+        )
+    assert route.call_count == 4
+    assert caught.value.code == "outcome_unknown"
+    assert caught.value.details == {
+        "idempotency_key": "run-0",
+        "cause": "fault_injected",
+        "attempts": 4,
+    }
+    assert "run-0" in caught.value.message
+
+
+def test_a_change_refused_503_on_every_attempt_is_not_outcome_unknown(portal):
+    portal.post("/clerk/enrolments").mock(return_value=fail(503, "fault_injected"))
+    with pytest.raises(familycard.PortalUnavailable) as caught:
+        make_core(max_retries=2, initial_delay=0, max_delay=0).request(
+            "POST", "/clerk/enrolments", json=ENROL
+        )
+    assert caught.value.code == "fault_injected"
+
+
+def test_a_read_unanswered_then_refused_503_keeps_the_503(portal):
+    portal.get("/portal").mock(side_effect=[httpx.ReadTimeout("slow"), fail(503, "busy")])
+    with pytest.raises(familycard.PortalUnavailable) as caught:
+        make_core(max_retries=1, initial_delay=0, max_delay=0).request("GET", "/portal")
+    assert caught.value.code == "busy"
+
+
 # Errors ---------------------------------------------------------------------------
 
 

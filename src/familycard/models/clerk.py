@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from ._base import WireModel
+from ._base import RequestModel, WireModel
 
 __all__ = [
     "MAX_ENROLMENT_BATCH",
@@ -23,8 +23,9 @@ __all__ = [
 #: The most rows one `POST /clerk/enrolments` takes.
 MAX_ENROLMENT_BATCH = 5000
 
-#: `valid` only in a dry run: the row passed every check and was not sent.
-EnrolmentStatus = Literal["created", "exists", "invalid", "failed", "valid"]
+#: `valid` only in a dry run: the row passed every check and was not sent.  `unknown` only
+#: on the client: the row was sent and the answer lost (the portal may hold it).
+EnrolmentStatus = Literal["created", "exists", "invalid", "failed", "valid", "unknown"]
 
 #: One row of a clerk's enrolment file, column name to value.
 EnrolmentRow = dict[str, str]
@@ -36,14 +37,16 @@ class EnrolmentResult(WireModel):
     row: int
     """The row's number in the input (1 = first data row)."""
     status: EnrolmentStatus
-    """`created`, `exists` (nothing changed), `invalid`, `failed`; `valid` in a dry run."""
+    """`created`, `exists` (nothing changed), `invalid`, `failed`; `valid` in a dry run;
+    `unknown` when the answer was lost (`error.details.idempotency_key`: the batch's key)."""
     key: str | None = None
     """The row's natural key on the portal (tax code, e-mail, customer code, ...)."""
     error: dict[str, Any] | None = None
-    """For `invalid` and `failed`: `{"code", "message"}` (and `details` where there are some)."""
+    """For `invalid`, `failed` and `unknown`: `{"code", "message"}` (and `details` where
+    there are some)."""
 
 
-class NumberedRow(WireModel):
+class NumberedRow(RequestModel):
     """One row of a bulk enrolment, with its number in the clerk's file."""
 
     row: int
@@ -52,7 +55,7 @@ class NumberedRow(WireModel):
     """Column name to value."""
 
 
-class EnrolmentBatch(WireModel):
+class EnrolmentBatch(RequestModel):
     """`POST /clerk/enrolments`: rows enrolled in one request, each on its own."""
 
     rows: list[NumberedRow] = Field(max_length=MAX_ENROLMENT_BATCH)

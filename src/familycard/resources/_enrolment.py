@@ -17,6 +17,11 @@ the file) and the batches in flight.
 - When the portal stays unavailable, the batch's rows are `failed` with the code
   `portal_unavailable` and no further batch is sent: the remaining rows are still
   checked and reported, the valid ones as `failed` (`portal_unavailable`, not sent).
+- When the batch was sent and its answer lost after the retries ran out (the SDK's
+  `outcome_unknown`), the portal may hold its rows: they are `unknown` (code
+  `outcome_unknown`, the batch's key in `details.idempotency_key`), and no further
+  batch is sent.  Reconciling is running the same rows again: each row the portal
+  holds is `exists` (by its natural key, whatever the run key), the others `created`.
 - Interrupted (KeyboardInterrupt), `settle()` drops the batches not started and gives
   the results of those already on their way: every row it reports is committed or not,
   exactly as it says.
@@ -332,6 +337,8 @@ class EnrolmentStream(Iterator[EnrolmentResult]):
             raise  # a wrong clerk key: no batch can succeed
         except PortalUnavailable as exc:
             self._unavailable = exc
+            if exc.code == "outcome_unknown":
+                return [_unknown(number, key, exc) for number, _, key in batch.rows]
             message = f"{exc.message}; the row may not be enrolled: run the same file again"
             return [
                 _failed(number, key, "portal_unavailable", message, cause=exc.code)
@@ -345,6 +352,20 @@ class EnrolmentStream(Iterator[EnrolmentResult]):
             or _failed(number, key, "missing_result", "the portal's answer lacks this row")
             for number, _, key in batch.rows
         ]
+
+
+def _unknown(number: int, key: str, exc: PortalUnavailable) -> EnrolmentResult:
+    """A row sent whose answer was lost: the portal may hold it or not."""
+    batch_key = exc.details.get("idempotency_key")
+    details = {"idempotency_key": batch_key} if batch_key else {}
+    if "cause" in exc.details:
+        details["cause"] = exc.details["cause"]
+    message = (
+        "sent, but the portal's answer was lost: it may hold the row; run the same file "
+        "again, and a row it holds is 'exists'"
+    )
+    error = {"code": "outcome_unknown", "message": message, "details": details}
+    return EnrolmentResult(row=number, status="unknown", key=key, error=error)
 
 
 def _not_sent(number: int, key: str) -> EnrolmentResult:

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from familycard import EnrolmentResult
 
 #: Outcomes in the order the summary shows them.
-OUTCOMES = ("created", "exists", "valid", "invalid", "failed")
+OUTCOMES = ("created", "exists", "valid", "invalid", "failed", "unknown")
 #: Problems the terminal shows (the report and --json have every row).
 SHOWN_PROBLEMS = 20
 REPORT_COLUMNS = ("row", "outcome", "key", "code", "message")
@@ -174,9 +174,10 @@ def enroll(
     Columns per portal kind (see `familycard portal info`); a file with a missing or
     unknown column is refused before anything is sent (exit 2).  Each row is checked
     first; then created, exists (enrolled already: re-running a file adds nothing),
-    invalid or failed.  Exit 0 when every row is created or exists, 4 when some were
-    invalid or refused, 75 when the portal stayed unavailable (run the file again to
-    finish), 130 when interrupted.
+    invalid, failed or unknown (sent, the answer lost: the portal may hold it).  Exit 0
+    when every row is created or exists, 4 when some were invalid or refused, 75 when
+    the portal stayed unavailable or an outcome is unknown (run the same file again to
+    finish: a row the portal holds is then 'exists'), 130 when interrupted.
 
     Examples (check the file first, then enrol it and keep the per-row report):
 
@@ -258,11 +259,19 @@ def enroll(
             "enrolled. Run the same file again to finish: those rows will be 'exists'."
         )
         raise typer.Exit(EXIT["interrupted"])
+    if counts["unknown"]:
+        state.out.err.print(
+            f"{counts['unknown']} rows are 'unknown': sent, but the portal's answer was lost, "
+            "so it may hold them. Run the same file again to know: a row it holds is "
+            "'exists', the others are enrolled then.",
+            markup=False,
+        )
     if unavailable:
         state.out.err.print(
             "the portal was unavailable: rows 'failed' with portal_unavailable were not "
             "enrolled. Run the same file again to finish: rows enrolled will be 'exists'."
         )
+    if unavailable or counts["unknown"]:
         raise typer.Exit(EXIT["unavailable"])
     if counts["invalid"] or counts["failed"]:
         raise typer.Exit(EXIT["refused"])
@@ -272,7 +281,7 @@ def _summary(state: State, counts: Counter[str], problems: list[EnrolmentResult]
     state.out.table(["outcome", "rows"], [(o, counts[o]) for o in OUTCOMES if counts[o]])
     if not problems:
         return
-    more = counts["invalid"] + counts["failed"] > len(problems)
+    more = counts["invalid"] + counts["failed"] + counts["unknown"] > len(problems)
     state.out.table(
         ["row", "outcome", "code", "message"],
         [
