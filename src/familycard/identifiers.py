@@ -12,6 +12,9 @@ whose message says what is wrong and whose `code` names the identifier:
 - `validate_customer_code` (the utility's 6-digit code, `invalid_customer_code`);
 - `validate_pod`, `validate_pdr` and `validate_supply_point` (electricity POD,
   gas PDR: `invalid_supply_point`).
+- `validate_object_id`: the id of a portal's object (a recharge, a payment, a
+  document) as it goes into a URL path: `invalid_id` when empty, `.` or `..`,
+  longer than `MAX_OBJECT_ID_LENGTH` or holding a character that does not print.
 
 pagoPA (R2.4): `parse_notice_number` splits an 18-digit notice number (codice
 avviso) into its parts and checks its check digits; `notice_check_digits` and
@@ -41,6 +44,7 @@ from ._errors import InvalidInput
 # (offline, `familycard notices check`) needs none of it, and it costs ~10 ms to import.
 
 __all__ = [
+    "MAX_OBJECT_ID_LENGTH",
     "SAMPLE_TAX_CODE_CAPACITY",
     "SAMPLE_VAT_NUMBER_CAPACITY",
     "NoticeNumberInfo",
@@ -56,6 +60,7 @@ __all__ = [
     "validate_customer_code",
     "validate_email",
     "validate_iban",
+    "validate_object_id",
     "validate_pdr",
     "validate_pod",
     "validate_supply_point",
@@ -69,6 +74,9 @@ __all__ = [
 
 
 def _fail(code: str, message: str, **details: Any) -> NoReturn:
+    value = details.get("value")
+    if isinstance(value, str) and len(value) > 40:
+        details["value"] = value[:40]  # an excerpt: a bad value may be of any length
     raise InvalidInput(message, code=code, details=details)
 
 
@@ -80,6 +88,38 @@ def _compact(value: object, label: str, code: str) -> str:
     if not compact:
         _fail(code, f"{label} is empty")
     return compact
+
+
+#: The longest id of a portal's object that is sent (the portals' ids are far shorter).
+MAX_OBJECT_ID_LENGTH = 200
+
+
+def validate_object_id(value: object, what: str = "id") -> str:
+    """The id of a portal's object, checked to stand as one URL path segment (`invalid_id`).
+
+    Refused: a non-string, an empty id, `.` and `..` (a URL resolves them as dot
+    segments: the request would reach another endpoint), an id longer than
+    `MAX_OBJECT_ID_LENGTH`, and one with a character that does not print (a control
+    character, or the surrogate escape of a byte that was not UTF-8).  Any other
+    character is kept, to be percent-encoded by the caller.
+    """
+    if not isinstance(value, str):
+        _fail("invalid_id", f"{what} must be a string, got {type(value).__name__}")
+    from .rules.bounds import excerpt
+
+    shown = excerpt(value)
+    if value in ("", ".", ".."):
+        _fail("invalid_id", f"{what} {shown} is not an id", field=what)
+    if len(value) > MAX_OBJECT_ID_LENGTH:
+        _fail(
+            "invalid_id",
+            f"{what} {shown} is too long: {len(value)} characters, at most {MAX_OBJECT_ID_LENGTH}",
+            field=what,
+            length=len(value),
+        )
+    if not value.isprintable():
+        _fail("invalid_id", f"{what} {shown} has a character that does not print", field=what)
+    return value
 
 
 def _require_digits(value: str, label: str, length: int, code: str) -> None:

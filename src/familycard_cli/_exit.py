@@ -14,12 +14,24 @@ from __future__ import annotations
 import json
 import sys
 import traceback
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from familycard import FamilycardError
 
-__all__ = ["EXIT", "exit_code", "report_error", "report_unexpected"]
+__all__ = [
+    "EXIT",
+    "MAX_ARGUMENT_CHARS",
+    "argv_error",
+    "exit_code",
+    "input_error",
+    "report_error",
+    "report_unexpected",
+]
+
+#: The longest command-line argument taken: an id, a name, a path are far shorter.
+MAX_ARGUMENT_CHARS = 8 * 1024
 
 EXIT = {
     "ok": 0,
@@ -65,6 +77,69 @@ def exit_code(error: FamilycardError) -> int:
     if isinstance(error, PortalUnavailable):
         return EXIT["unavailable"]
     return EXIT["unexpected"]
+
+
+def argv_error(args: Sequence[str]) -> FamilycardError | None:
+    """What is wrong with the command line as a whole, before any command parses it.
+
+    An argument longer than `MAX_ARGUMENT_CHARS` is `argument_too_long`; one that is
+    not UTF-8 (Python keeps its bytes as surrogate escapes) is `invalid_argument`.
+    """
+    for position, arg in enumerate(args, start=1):
+        problem = None
+        if len(arg) > MAX_ARGUMENT_CHARS:
+            problem = (
+                "argument_too_long",
+                f"is too long: {len(arg)} characters, at most {MAX_ARGUMENT_CHARS}",
+            )
+        elif not arg.isascii():
+            try:
+                arg.encode("utf-8")
+            except UnicodeEncodeError:
+                problem = ("invalid_argument", "is not UTF-8 text (write it in UTF-8)")
+        if problem is not None:
+            from familycard import InvalidInput
+            from familycard.rules.bounds import excerpt
+
+            code, what = problem
+            return InvalidInput(
+                f"argument {position} ({excerpt(arg)}) {what}",
+                code=code,
+                details={"position": position},
+            )
+    return None
+
+
+def input_error(exc: BaseException) -> FamilycardError | None:
+    """The input error behind an exception raised by bad input, not by a bug: a URL
+    httpx cannot send (`invalid_url`), text that is not Unicode (`invalid_text`), a
+    value a model refuses (`invalid_value`), a file that cannot be written or read
+    (`file_unusable`).  None for anything else."""
+    from familycard import InvalidInput
+
+    httpx = sys.modules.get("httpx")
+    if httpx is not None and isinstance(exc, httpx.InvalidURL):
+        return InvalidInput(f"not a URL that can be sent: {str(exc)[:80]}", code="invalid_url")
+    if isinstance(exc, UnicodeError):
+        reason = getattr(exc, "reason", "") or type(exc).__name__
+        encoding = getattr(exc, "encoding", None)
+        where = f" ({encoding}: {reason})" if encoding else f" ({reason})"
+        return InvalidInput(f"text that is not valid Unicode{where}", code="invalid_text")
+    pydantic = sys.modules.get("pydantic")
+    if pydantic is not None and isinstance(exc, pydantic.ValidationError):
+        first = exc.errors(include_url=False, include_input=False, include_context=False)
+        where = ".".join(str(part) for part in first[0]["loc"]) if first else ""
+        what = first[0]["msg"] if first else "invalid"
+        more = f" (and {len(first) - 1} more)" if len(first) > 1 else ""
+        return InvalidInput(f"{exc.title}: {where[:40]}: {what[:120]}{more}", code="invalid_value")
+    if isinstance(exc, OSError) and exc.filename is not None:
+        from familycard.rules.bounds import excerpt
+
+        reason = exc.strerror or type(exc).__name__
+        return InvalidInput(
+            f"cannot use the file {excerpt(str(exc.filename))}: {reason}", code="file_unusable"
+        )
+    return None
 
 
 def _write_err(text: str) -> None:

@@ -25,9 +25,27 @@ from typing import Any
 
 from familycard import InvalidInput
 
-__all__ = ["Table", "detect_encoding", "open_table", "read_rows"]
+__all__ = [
+    "MAX_CELL_CHARS",
+    "MAX_LINE_BYTES",
+    "MAX_XLSX_PART_BYTES",
+    "Table",
+    "detect_encoding",
+    "open_table",
+    "read_rows",
+]
 
 _CHUNK = 1 << 20
+#: The largest CSV cell, and the longest CSV line (in bytes), read; anything larger is
+#: refused while reading, before it is held (`cell_too_large`, `line_too_long`).
+MAX_CELL_CHARS = 128 * 1024
+MAX_LINE_BYTES = 1 << 20
+#: The largest part of an .xlsx (a sheet, the shared strings) unpacked, all parts
+#: together, and the most a part may be compressed: a workbook beyond them is refused
+#: before openpyxl reads it (`file_too_large`: a decompression bomb, or no clerk's list).
+MAX_XLSX_PART_BYTES = 64 << 20
+MAX_XLSX_TOTAL_BYTES = 256 << 20
+MAX_XLSX_RATIO = 100
 #: A well-formed UTF-8 sequence of two to four bytes.
 _UTF8_SEQUENCE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
@@ -47,6 +65,8 @@ _NAMES = {
     "utf-8": "UTF-8",
     "utf-8-sig": "UTF-8 with BOM",
     "utf-16": "UTF-16",
+    "utf-16-le": "UTF-16 (little-endian)",
+    "utf-16-be": "UTF-16 (big-endian)",
     "cp1252": "Windows-1252",
     "iso8859-1": "Latin-1",
     "iso8859-2": "Latin-2",
@@ -129,14 +149,59 @@ def detect_encoding(path: Path) -> str:
     return "iso8859-1" if undefined_1252 else "cp1252"
 
 
+def _bom_less_utf16(path: Path, encoding: str) -> str:
+    """UTF-16 given without its byte-order mark in the file: the byte order its text
+    shows (an ASCII letter has its zero byte second in little-endian), or
+    `invalid_encoding` when it shows none."""
+    if encoding != "utf-16":
+        return encoding
+    with path.open("rb") as f:
+        start = f.read(4096)
+    if start[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return encoding
+    zeros_first, zeros_second = start[0::2].count(0), start[1::2].count(0)
+    if zeros_second > 2 * zeros_first:
+        return "utf-16-le"
+    if zeros_first > 2 * zeros_second:
+        return "utf-16-be"
+    raise _fail(
+        f"{path.name} has no UTF-16 byte-order mark and does not look like UTF-16 text: "
+        "give its encoding (e.g. --encoding utf-8, utf-16-le or utf-16-be)",
+        "invalid_encoding",
+        encoding=encoding,
+    )
+
+
+def _too_long(path: Path, line: int) -> InvalidInput:
+    return _fail(
+        f"{path.name}: line {line} is longer than {MAX_LINE_BYTES // 1024} KiB; "
+        "a clerk's list has short lines: is it the right file?",
+        "line_too_long",
+        line=line,
+        limit=MAX_LINE_BYTES,
+    )
+
+
 def _check_decodes(path: Path, encoding: str) -> int:
-    """Decode the whole file once (nothing kept); return its number of lines."""
+    """Decode the whole file once (nothing kept); return its number of lines.
+
+    A line longer than `MAX_LINE_BYTES` is refused here (`line_too_long`), before the
+    CSV reader would hold it.
+    """
     decoder = codecs.getincrementaldecoder(encoding)()
     lines = 0
     last = b""
+    running = 0  # bytes of the current line so far
     with path.open("rb") as f:
         while True:
             chunk = f.read(_CHUNK)
+            parts = chunk.split(b"\n")
+            if running + len(parts[0]) > MAX_LINE_BYTES:
+                raise _too_long(path, lines + 1)
+            longest = max(range(1, len(parts)), key=lambda i: len(parts[i]), default=0)
+            if longest and len(parts[longest]) > MAX_LINE_BYTES:
+                raise _too_long(path, lines + longest + 1)
+            running = running + len(parts[0]) if len(parts) == 1 else len(parts[-1])
             try:
                 decoder.decode(chunk, final=not chunk)
             except UnicodeDecodeError as exc:
@@ -148,10 +213,48 @@ def _check_decodes(path: Path, encoding: str) -> int:
                     encoding=encoding,
                     line=line,
                 ) from None
+            except UnicodeError as exc:  # a codec's own refusal (UTF-32 without its BOM)
+                raise _fail(
+                    f"{path.name} is not {_NAMES.get(encoding, encoding)} text ({exc}); "
+                    "give its encoding with --encoding",
+                    "invalid_encoding",
+                    encoding=encoding,
+                ) from None
             lines += chunk.count(b"\n")
             if not chunk:
                 return lines + (1 if last not in (b"", b"\n") else 0)
             last = chunk[-1:]
+
+
+def _csv_reader(f: Any, delimiter: str) -> Any:
+    """A CSV reader of an open file that takes cells of up to `MAX_CELL_CHARS`."""
+    csv.field_size_limit(MAX_CELL_CHARS)
+    return csv.reader(f, delimiter=delimiter)
+
+
+def _csv_records(path: Path, reader: Any) -> Iterator[list[str]]:
+    """The records of a `_csv_reader`; a cell over `MAX_CELL_CHARS` is `cell_too_large`,
+    a record the CSV reader cannot read is `invalid_csv` (its line named)."""
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                raise _fail(
+                    f"{path.name}: line {reader.line_num} has a cell longer than "
+                    f"{MAX_CELL_CHARS // 1024} KiB",
+                    "cell_too_large",
+                    line=reader.line_num,
+                    limit=MAX_CELL_CHARS,
+                ) from None
+            raise _fail(
+                f"{path.name}: line {reader.line_num} is not CSV ({str(exc)[:80]})",
+                "invalid_csv",
+                line=reader.line_num,
+            ) from None
+        yield values
 
 
 # Cells ------------------------------------------------------------------------------
@@ -255,7 +358,7 @@ class Table:
     def _csv_rows(self) -> Iterator[tuple[int, dict[str, str]]]:
         assert self.encoding is not None
         with self.path.open(encoding=self.encoding, newline="") as f:
-            reader = csv.reader(f, delimiter=self.delimiter)
+            reader = _csv_records(self.path, _csv_reader(f, self.delimiter))
             for _ in range(self._header_at + 1):
                 next(reader, None)
             for number, values in enumerate(reader, start=1):
@@ -272,10 +375,55 @@ class Table:
                 values = [
                     _xlsx_text(c.value, getattr(c, "number_format", None)).strip() for c in cells
                 ]
+                if any(len(v) > MAX_CELL_CHARS for v in values):
+                    raise _fail(
+                        f"{self.path.name}: row {number} has a cell longer than "
+                        f"{MAX_CELL_CHARS // 1024} KiB",
+                        "cell_too_large",
+                        row=number,
+                        limit=MAX_CELL_CHARS,
+                    )
                 if any(values):
                     yield number, self._record(values)
         finally:
             workbook.close()
+
+
+def _check_xlsx_sizes(path: Path) -> None:
+    """Refuse a workbook whose parts unpack to more than the bounds (`file_too_large`),
+    from the sizes the zip's directory states, before openpyxl unpacks anything: its
+    read-only mode still holds the whole of the shared strings.  (zipfile never yields
+    more than a part's stated size, so the stated sizes bound what is read.)"""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a zip: openpyxl says so (`invalid_xlsx`)
+    mib = 1 << 20
+    for part in parts:
+        ratio = part.file_size / max(part.compress_size, 1)
+        too_big = part.file_size > MAX_XLSX_PART_BYTES
+        if too_big or (part.file_size > mib and ratio > MAX_XLSX_RATIO):
+            raise _fail(
+                f"{path.name}: its part {part.filename[:60]} unpacks to "
+                f"{part.file_size // mib} MiB"
+                + (f" (at most {MAX_XLSX_PART_BYTES // mib} MiB)" if too_big else "")
+                + (f", {ratio:.0f} times its packed size" if ratio > MAX_XLSX_RATIO else "")
+                + ": too large for a clerk's list; is it the right file?",
+                "file_too_large",
+                part=part.filename[:60],
+                size=part.file_size,
+            )
+    total = sum(part.file_size for part in parts)
+    if total > MAX_XLSX_TOTAL_BYTES:
+        raise _fail(
+            f"{path.name} unpacks to {total // mib} MiB (at most {MAX_XLSX_TOTAL_BYTES // mib} "
+            "MiB): too large for a clerk's list; is it the right file?",
+            "file_too_large",
+            size=total,
+        )
 
 
 def _open_sheet(path: Path, name: str | None) -> tuple[Any, Any]:
@@ -285,6 +433,7 @@ def _open_sheet(path: Path, name: str | None) -> tuple[Any, Any]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    _check_xlsx_sizes(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True, keep_links=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
@@ -339,6 +488,7 @@ def open_table(path: Path, *, encoding: str | None = None, sheet: str | None = N
     if sheet is not None:
         raise _fail("--sheet is for .xlsx files; a CSV file has one sheet", "option_not_applicable")
     chosen = _canonical_encoding(encoding) if encoding else detect_encoding(path)
+    chosen = _bom_less_utf16(path, chosen)
     lines = _check_decodes(path, chosen)
     with path.open(encoding=chosen, newline="") as f:
         first_lines = [line for line in (f.readline() for _ in range(50)) if line.strip()]
@@ -347,8 +497,8 @@ def open_table(path: Path, *, encoding: str | None = None, sheet: str | None = N
     header_line = first_lines[0]
     delimiter = max((";", ",", "\t"), key=lambda d: (header_line.count(d), d == ","))
     with path.open(encoding=chosen, newline="") as f:
-        reader = csv.reader(f, delimiter=delimiter)
-        for index, values in enumerate(reader):
+        reader = _csv_reader(f, delimiter)
+        for index, values in enumerate(_csv_records(path, reader)):
             if any(v.strip() for v in values):
                 return Table(
                     path=path,

@@ -224,6 +224,13 @@ class FamilycardGroup(TyperGroup):
         self, info_name: str | None, args: list[str], parent: Context | None = None, **extra: Any
     ) -> Context:
         as_json = "--json" in args  # parsing consumes `args`
+        from ._exit import argv_error
+
+        refused = argv_error(args) if parent is None else None
+        if refused is not None:
+            from ._exit import report_error
+
+            raise typer.Exit(report_error(refused, as_json=as_json))
         try:
             return super().make_context(info_name, args, parent, **extra)
         except TyperException as exc:
@@ -256,12 +263,13 @@ class FamilycardGroup(TyperGroup):
         except Exception as exc:
             from familycard import FamilycardError
 
-            from ._exit import report_error, report_unexpected
+            from ._exit import input_error, report_error, report_unexpected
 
             state = ctx.obj if isinstance(ctx.obj, State) else None
             as_json = state.as_json if state else False
-            if isinstance(exc, FamilycardError):
-                code = report_error(exc, as_json=as_json)
+            known = exc if isinstance(exc, FamilycardError) else input_error(exc)
+            if known is not None:
+                code = report_error(known, as_json=as_json)
             else:
                 code = report_unexpected(
                     exc, as_json=as_json, verbose=bool(state and state.verbose)

@@ -392,11 +392,3 @@ def strays(router: respx.MockRouter, pattern: str) -> list[str]:
         for entry in trail(router)
         if entry != "GET /portal" and not re.fullmatch(pattern, entry.split(" ", 1)[1])
     ]
-
-
-#: Why an id of `.` or `..` is not kept in its path segment (see the xfail tests).
-DOT_SEGMENT_BUG = (
-    "SDK bug: quote(id, safe='') leaves '.' and '..' as they are, and httpx resolves them "
-    "as dot segments, so the request goes to another endpoint (e.g. board.download('..') "
-    "GETs /board and returns its JSON as the PDF bytes)"
-)

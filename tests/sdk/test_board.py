@@ -8,7 +8,6 @@ from datetime import date, datetime
 import pytest
 from sdk_builders import (
     BUDAPEST,
-    DOT_SEGMENT_BUG,
     ETELKA_POLICY,
     dump,
     query,
@@ -252,7 +251,6 @@ def test_a_portal_without_a_board_refuses_after_only_the_portal_info(portal, cli
     assert trail(portal) == ["GET /portal"]
 
 
-@pytest.mark.xfail(strict=True, reason=DOT_SEGMENT_BUG)
 @pytest.mark.parametrize("document_id", [".", ".."])
 def test_a_dot_segment_document_id_never_requests_another_endpoint(portal, client, document_id):
     etelka(portal)

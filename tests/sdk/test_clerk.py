@@ -183,11 +183,6 @@ def test_enroll_gives_up_with_portal_unavailable_reusing_its_key(portal, clerk, 
     assert {call.request.headers[C.IDEMPOTENCY_HEADER] for call in route.calls} == {"run-0"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="SDK bug: enroll() indexes the portal's answer with [0]; an answer without the "
-    "row raises a bare IndexError (enroll_stream reports it as failed/missing_result)",
-)
 def test_enroll_reports_an_answer_without_the_row_instead_of_crashing(portal, clerk, citycard):
     portal.post("/clerk/enrolments").respond(json=[])
 

@@ -6,7 +6,7 @@ import contextlib
 from datetime import date
 
 import pytest
-from sdk_builders import DOT_SEGMENT_BUG, POD, dump, query, strays, trail, utility
+from sdk_builders import POD, dump, query, strays, trail, utility
 from sdk_support import error_body, stub_portal_info
 
 import familycard
@@ -112,7 +112,6 @@ def test_a_portal_without_documents_refuses_after_only_the_portal_info(portal, c
     assert trail(portal) == ["GET /portal"]
 
 
-@pytest.mark.xfail(strict=True, reason=DOT_SEGMENT_BUG)
 @pytest.mark.parametrize("document_id", [".", ".."])
 def test_a_dot_segment_document_id_never_requests_another_endpoint(portal, client, document_id):
     utility(portal)

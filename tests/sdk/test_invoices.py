@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from sdk_builders import DOT_SEGMENT_BUG, PDR, POD, dump, eur, query, strays, supply, trail, utility
+from sdk_builders import PDR, POD, dump, eur, query, strays, supply, trail, utility
 from sdk_support import error_body, stub_portal_info
 
 import familycard
@@ -166,7 +166,6 @@ def test_a_portal_without_invoices_refuses_after_only_the_portal_info(portal, cl
     assert trail(portal) == ["GET /portal"]
 
 
-@pytest.mark.xfail(strict=True, reason=DOT_SEGMENT_BUG)
 @pytest.mark.parametrize(
     ("call", "pattern"),
     [

@@ -22,7 +22,6 @@ import respx
 from sdk_builders import (
     BILLING,
     BUDAPEST,
-    DOT_SEGMENT_BUG,
     ETELKA_POLICY,
     draft,
     dump,
@@ -1030,7 +1029,6 @@ def test_r3_9_a_dry_run_plans_with_the_portals_calendars_and_sends_nothing(porta
     assert result.credit == familycard.Money(value=Decimal("500"), currency="HUF")
 
 
-@pytest.mark.xfail(strict=True, reason=DOT_SEGMENT_BUG)
 @pytest.mark.parametrize("finalization_id", [".", ".."])
 def test_a_dot_segment_finalization_id_never_requests_another_endpoint(
     portal, client, finalization_id

@@ -166,11 +166,6 @@ def test_get_maps_an_unknown_payment_to_not_found(portal, client):
     assert caught.value.code == "payment_not_found"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="SDK bug: payments.get/receipt put the id into the path unquoted "
-    "(recharges.get and members.get quote it), so an id with '/' reaches another route",
-)
 @pytest.mark.parametrize(
     ("method", "raw_path"),
     [
@@ -181,7 +176,8 @@ def test_get_maps_an_unknown_payment_to_not_found(portal, client):
     ],
 )
 def test_get_and_receipt_quote_the_id_into_one_path_segment(portal, client, method, raw_path):
-    # Today "pay/../recharges/rch_1" is sent as GET /recharges/rch_1 (httpx resolves the dots).
+    # Unquoted, "pay/../recharges/rch_1" would be sent as GET /recharges/rch_1 (httpx
+    # resolves the dots): quoted whole, it stays one segment of /payments.
     route = portal.route().respond(json=payment())
 
     getattr(client.payments, method)("pay/../recharges/rch_1")

@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from .tokens import (
         Attendance,
         AttendanceResult,
+        AwaitingRecharge,
         Recharge,
         RechargeQuote,
         RechargeStatus,
@@ -85,6 +86,7 @@ __all__ = [
     "Ack",
     "Attendance",
     "AttendanceResult",
+    "AwaitingRecharge",
     "BoardDocument",
     "Cancellable",
     "Cancellation",
@@ -201,6 +203,7 @@ _GROUPS: dict[str, tuple[str, ...]] = {
     "tokens": (
         "Attendance",
         "AttendanceResult",
+        "AwaitingRecharge",
         "Recharge",
         "RechargeQuote",
         "RechargeStatus",

@@ -14,6 +14,17 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound=BaseModel)
 
 
+def segment(value: str, what: str = "id") -> str:
+    """An id as one URL path segment: checked (`validate_object_id`, `invalid_id`),
+    then percent-encoded whole, `/`, `?` and `#` included.  Every resource that puts
+    an id in a path builds it with this."""
+    from urllib.parse import quote
+
+    from ..identifiers import validate_object_id
+
+    return quote(validate_object_id(value, what), safe="")
+
+
 class Resource:
     """A namespace of calls on one client."""
 

@@ -6,14 +6,13 @@ import builtins
 from collections.abc import Iterable
 from datetime import date
 from typing import Literal
-from urllib.parse import quote
 
 from pydantic import TypeAdapter
 
 from .._errors import InvalidInput
 from ..models.meals import BoardDocument, Message, MessageRequest
 from ..rules.meals import check_message
-from ._base import Resource
+from ._base import Resource, segment
 
 
 class BoardResource(Resource):
@@ -59,7 +58,7 @@ class BoardResource(Resource):
         """One of the board's documents as a PDF (`not_found` for an unknown id)."""
         self._client.require("board")
         response = self._client._core.request(
-            "GET", f"/board/documents/{quote(document_id, safe='')}"
+            "GET", f"/board/documents/{segment(document_id, 'document id')}"
         )
         return response.content
 

@@ -12,7 +12,14 @@ from ..models.clerk import Enrolment, EnrolmentPage, EnrolmentResult
 from ..models.tokens import AttendanceRequest, AttendanceResult
 from ..rules.tokens import check_service, parse_month
 from ._base import Resource
-from ._enrolment import BATCH_SIZE, CONCURRENCY, EnrolmentStream, RowInput, check_row
+from ._enrolment import (
+    BATCH_SIZE,
+    CONCURRENCY,
+    EnrolmentStream,
+    RowInput,
+    _failed,
+    check_row,
+)
 
 __all__ = ["BATCH_SIZE", "CONCURRENCY", "ClerkResource", "EnrolmentStream"]
 
@@ -33,13 +40,18 @@ class ClerkResource(Resource):
         clean = check_row(info.kind, info.policy, 1, row)
         if isinstance(clean, EnrolmentResult):
             return clean
-        return self._call_list(
+        key = f"{idempotency_key}-0" if idempotency_key else None
+        answered = self._call_list(
             EnrolmentResult,
             "POST",
             "/clerk/enrolments",
             json={"rows": [{"row": 1, "data": clean}]},
-            idempotency_key=f"{idempotency_key}-0" if idempotency_key else None,
-        )[0]
+            idempotency_key=key,
+        )
+        # As `enroll_stream` reports a row the portal's answer lacks: failed, never a crash.
+        return next((r for r in answered if r.row == 1), None) or _failed(
+            1, key, "missing_result", "the portal's answer lacks this row"
+        )
 
     def enroll_many(
         self,

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import quote
 
 from ..models.utility import Consumption, Measures
 from ..rules.utility import check_invoice_year, check_measures_interval, check_measures_supported
-from ._base import Resource
+from ._base import Resource, segment
 
 
 class ConsumptionResource(Resource):
@@ -21,7 +20,7 @@ class ConsumptionResource(Resource):
         return self._call(
             Consumption,
             "GET",
-            f"/supplies/{quote(point, safe='')}/consumption",
+            f"/supplies/{segment(point, 'supply point')}/consumption",
             params={"year": year},
         )
 
@@ -34,6 +33,6 @@ class ConsumptionResource(Resource):
         return self._call(
             Measures,
             "GET",
-            f"/supplies/{quote(point, safe='')}/measures",
+            f"/supplies/{segment(point, 'supply point')}/measures",
             params={"from": since.isoformat(), "to": until.isoformat()},
         )

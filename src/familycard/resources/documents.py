@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from typing import get_args
-from urllib.parse import quote
 
 from .._errors import InvalidInput
 from ..models.utility import Document, DocumentCategory
-from ._base import Resource
+from ._base import Resource, segment
 
 _CATEGORIES: tuple[str, ...] = get_args(DocumentCategory)
 
@@ -18,7 +17,7 @@ class DocumentsResource(Resource):
     def download(self, document_id: str) -> bytes:
         """A document's PDF."""
         self._client.require("documents")
-        path = f"/documents/{quote(document_id, safe='')}/file"
+        path = f"/documents/{segment(document_id, 'document id')}/file"
         return self._client._core.request("GET", path).content
 
     def list(self, *, category: str | None = None) -> list[Document]:

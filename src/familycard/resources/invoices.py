@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from ..models.utility import Invoice
 from ..rules.utility import check_invoice_year
-from ._base import Resource
+from ._base import Resource, segment
 
 
 class InvoicesResource(Resource):
@@ -15,12 +13,12 @@ class InvoicesResource(Resource):
     def get(self, invoice_id: str) -> Invoice:
         """One of the customer's invoices, whichever supply point it bills."""
         self._client.require("invoices")
-        return self._call(Invoice, "GET", f"/invoices/{quote(invoice_id, safe='')}")
+        return self._call(Invoice, "GET", f"/invoices/{segment(invoice_id, 'invoice id')}")
 
     def download(self, invoice_id: str) -> bytes:
         """The invoice's PDF; `invoice_document_missing` (not found) when it has none."""
         self._client.require("invoices")
-        path = f"/invoices/{quote(invoice_id, safe='')}/document"
+        path = f"/invoices/{segment(invoice_id, 'invoice id')}/document"
         return self._client._core.request("GET", path).content
 
     def list(self, *, year: int | None = None, supply_point: str | None = None) -> list[Invoice]:
@@ -29,5 +27,8 @@ class InvoicesResource(Resource):
         check_invoice_year(year, info.policy)
         point, _ = self._client.supplies.resolve(supply_point)
         return self._call_list(
-            Invoice, "GET", f"/supplies/{quote(point, safe='')}/invoices", params={"year": year}
+            Invoice,
+            "GET",
+            f"/supplies/{segment(point, 'supply point')}/invoices",
+            params={"year": year},
         )

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from decimal import Decimal
-from urllib.parse import quote
 
 from .._errors import InvalidInput
 from ..models._base import Money
@@ -43,7 +42,7 @@ from ..rules.meals import (
     plan_cancellation,
 )
 from ..rules.tokens import parse_month
-from ._base import Resource
+from ._base import Resource, segment
 
 #: How far before a meal day the SDK reads the portal's calendar to find its deadline.
 DEADLINE_LOOKBACK_DAYS = 62
@@ -210,7 +209,7 @@ class MealsResource(Resource):
     def finalization(self, finalization_id: str) -> Finalization:
         """A finalisation, with its payment as it stands now."""
         self._client.require("meals")
-        path = f"/meals/finalizations/{quote(finalization_id, safe='')}"
+        path = f"/meals/finalizations/{segment(finalization_id, 'finalization id')}"
         return self._call(Finalization, "GET", path)
 
     # Cancelling (R3.8-R3.9) ----------------------------------------------------------

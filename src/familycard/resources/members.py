@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import builtins
-from urllib.parse import quote
 
 from ..models.meals import BillingRequest, Member
 from ..rules.meals import check_billing
-from ._base import Resource
+from ._base import Resource, segment
 
 
 class MembersResource(Resource):
@@ -21,7 +20,7 @@ class MembersResource(Resource):
     def get(self, member: str) -> Member:
         """One member, by id or name (accents and case aside)."""
         self._client.require("meals")
-        return self._call(Member, "GET", f"/members/{quote(member.strip(), safe='')}")
+        return self._call(Member, "GET", f"/members/{segment(member.strip(), 'member')}")
 
     def set_billing(
         self,

@@ -7,7 +7,7 @@ from typing import Literal
 
 from ..models.payments import Payment
 from ..rules.calendar import school_year_bounds
-from ._base import Resource
+from ._base import Resource, segment
 
 
 class PaymentsResource(Resource):
@@ -36,9 +36,11 @@ class PaymentsResource(Resource):
 
     def get(self, payment_id: str) -> Payment:
         """One payment, with its status and whether its receipt is ready."""
-        return self._call(Payment, "GET", f"/payments/{payment_id}")
+        return self._call(Payment, "GET", f"/payments/{segment(payment_id, 'payment id')}")
 
     def receipt(self, payment_id: str) -> bytes:
         """The receipt PDF of a succeeded payment."""
-        response = self._client._core.request("GET", f"/payments/{payment_id}/receipt")
+        response = self._client._core.request(
+            "GET", f"/payments/{segment(payment_id, 'payment id')}/receipt"
+        )
         return response.content

@@ -8,7 +8,6 @@ portal's, refused in the same transaction as the write (`familycard.rules.readin
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import quote
 
 from ..models.accounts import Ack
 from ..models.utility import (
@@ -18,7 +17,7 @@ from ..models.utility import (
     ReadingWindows,
 )
 from ..rules.readings import check_reading_range
-from ._base import Resource
+from ._base import Resource, segment
 
 
 class ReadingsResource(Resource):
@@ -27,7 +26,7 @@ class ReadingsResource(Resource):
     def _path(self, supply_point: str | None) -> str:
         self._client.require("readings")
         point, _ = self._client.supplies.resolve(supply_point)
-        return f"/supplies/{quote(point, safe='')}/readings"
+        return f"/supplies/{segment(point, 'supply point')}/readings"
 
     def log(self, *, supply_point: str | None = None) -> ReadingLog:
         """The readings with the supply point and the portal's clock, newest first."""

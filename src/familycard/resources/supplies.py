@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from ..models.utility import SupplyDetails, SupplyKind, SupplyPoint
 from ..rules.utility import parse_supply_point, resolve_supply_point
-from ._base import Resource
+from ._base import Resource, segment
 
 
 class SuppliesResource(Resource):
@@ -29,7 +27,7 @@ class SuppliesResource(Resource):
         """A supply point with its technical and contract data, read-only (R5.8)."""
         self._client.require("supplies")
         point, _ = self.resolve(supply_point)
-        return self._call(SupplyDetails, "GET", f"/supplies/{quote(point, safe='')}")
+        return self._call(SupplyDetails, "GET", f"/supplies/{segment(point, 'supply point')}")
 
     def list(self) -> list[SupplyPoint]:
         """The customer's supply points."""
