@@ -351,9 +351,15 @@ class Table:
             yield from self._csv_rows()
 
     def _record(self, values: Sequence[str]) -> dict[str, str]:
-        return {
+        record = {
             name: value.strip() for name, value in zip(self.header, values, strict=False) if name
         }
+        # Values past the header's last column are kept, named by position, so that the
+        # row is refused (`unexpected_field`) rather than cut without a word.
+        for position, value in enumerate(values[len(self.header) :], start=len(self.header) + 1):
+            if value.strip():
+                record[f"column {position} (no header)"] = value.strip()
+        return record
 
     def _csv_rows(self) -> Iterator[tuple[int, dict[str, str]]]:
         assert self.encoding is not None

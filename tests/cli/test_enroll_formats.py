@@ -98,6 +98,26 @@ def test_a_mostly_utf_8_file_with_a_few_bad_bytes_is_refused_naming_the_line(cli
     assert enrolled_count(stub) == 0  # never read silently as Windows-1252
 
 
+def test_a_row_with_fields_past_the_header_or_a_huge_cell_is_invalid_not_cut(cli, stub, tmp_path):
+    path = tmp_path / "extra.csv"
+    rows = families(3)
+    text = write_table(tmp_path / "base.csv", rows, delimiter=";").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    lines[2] += ";stray;value"  # the second row has two fields more than the header
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = enrol(cli, path)
+    assert result.exit_code == 4
+    by_row = {r["row"]: r for r in result.json()}
+    assert by_row[2]["status"] == "invalid"
+    assert by_row[2]["error"]["code"] == "unexpected_field"
+    assert [by_row[1]["status"], by_row[3]["status"]] == ["created", "created"]
+    rows[0]["child_name"] = "A" * 100_000
+    huge = write_table(tmp_path / "huge.csv", rows[:1])
+    refused = enrol(cli, huge)
+    assert refused.json()[0]["error"]["code"] == "value_too_long"
+    assert len(refused.stdout) < 2_000  # the message names the field, not its value
+
+
 def test_a_latin_2_export_is_detected_by_its_hungarian_letters(cli, stub, tmp_path):
     # "Petőfi Általános Iskola" is one of the portal's institutions: read as Windows-1252
     # it would be "Petõfi ..." and refused as unknown.

@@ -206,6 +206,10 @@ def _cell(row: Mapping[str, str | None], column: str) -> str:
     return (row.get(column) or "").strip()
 
 
+#: The longest value of an enrolment row's cell (a name, an address, an institution).
+MAX_ENROLMENT_VALUE = 200
+
+
 def check_enrolment_row(
     kind: str, row: Mapping[str, str | None], policy: Mapping[str, Any]
 ) -> dict[str, str]:
@@ -214,6 +218,22 @@ def check_enrolment_row(
     `policy` is the portal's policy: the services, institutions and age groups it knows.
     """
     columns = ENROLMENT_COLUMNS[kind]
+    optional = OPTIONAL_ENROLMENT_COLUMNS.get(kind, ())
+    unexpected = [c for c in row if c not in columns and c not in optional]
+    if unexpected:
+        raise InvalidInput(
+            f"unexpected field(s) {', '.join(str(c)[:40] for c in unexpected[:3])}: this "
+            f"portal's columns are {', '.join((*columns, *optional))}",
+            code="unexpected_field",
+            details={"fields": [str(c)[:40] for c in unexpected[:10]]},
+        )
+    too_long = [c for c in row if len(row[c] or "") > MAX_ENROLMENT_VALUE]
+    if too_long:
+        raise InvalidInput(
+            f"{', '.join(too_long)}: at most {MAX_ENROLMENT_VALUE} characters",
+            code="value_too_long",
+            details={"fields": too_long, "max": MAX_ENROLMENT_VALUE},
+        )
     missing = [c for c in columns if not _cell(row, c)]
     if missing:
         raise InvalidInput(
