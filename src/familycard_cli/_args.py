@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -21,6 +22,7 @@ __all__ = [
     "parse_day",
     "save_download",
     "wait_for_payment",
+    "whole_number",
     "write_whole",
 ]
 
@@ -35,6 +37,23 @@ Timeout = Annotated[
     float, typer.Option(min=0, help="With --wait: give up after this many seconds.")
 ]
 Interval = Annotated[float, typer.Option(min=0.1, help="With --wait: seconds between checks.")]
+
+
+_WHOLE = re.compile(r"[+-]?[0-9]{1,30}")
+
+
+def whole_number(value: str | int) -> int:
+    """An integer option typed by a person: ASCII digits only, with an optional sign.
+
+    Python's int() would also take `1_000`, ` 12 ` or other scripts' digits; a script's
+    typo should not buy a thousand tokens.  Anything else is a usage error (exit 2).
+    """
+    if isinstance(value, int):
+        return value
+    if not _WHOLE.fullmatch(value):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        raise typer.BadParameter(f"not a whole number: {shown!r} (write digits only, e.g. 20)")
+    return int(value)
 
 
 @overload

@@ -259,3 +259,9 @@ def test_r1_8_a_top_up_with_a_recharge_awaiting_payment_names_it(
         assert f"recharge {pending['id']} of 15 tokens is awaiting payment" in human.stdout
         assert pending["checkout_url"] in human.stdout
         assert "the balance is" not in human.stdout
+
+
+@pytest.mark.parametrize("typed", ["1_000", "１０", " 10", "1e3", "0x10", "٣"])
+def test_a_count_is_ascii_digits_only_never_read_loosely(cli: CliFn, typed: str):
+    body = error(cli("recharge", "quote", "--tokens", typed), 2, "invalid_usage")
+    assert "not a whole number" in body["message"]

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
+from .._args import whole_number
 from .._exit import EXIT
 from .._state import State
 from .clerk import app
@@ -162,11 +163,11 @@ def enroll(
     ] = None,
     batch_size: Annotated[
         int,
-        typer.Option(help="Rows per request to the portal (1 to 5,000)."),
+        typer.Option(parser=whole_number, help="Rows per request to the portal (1 to 5,000)."),
     ] = 500,
     concurrency: Annotated[
         int,
-        typer.Option(help="Requests in flight at once (1 to 32)."),
+        typer.Option(parser=whole_number, help="Requests in flight at once (1 to 32)."),
     ] = 4,
 ) -> None:
     """Enrol every row of a CSV or .xlsx file; each row gets its own outcome.

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from .._args import whole_number
 from .._state import State
 from .supplies import SupplyOption, chosen_supply
 
@@ -43,7 +44,9 @@ def chart_lines(consumption: Consumption) -> list[str]:
 @app.command()
 def show(
     ctx: typer.Context,
-    year: Annotated[int | None, typer.Option(help="The year (default: this year).")] = None,
+    year: Annotated[
+        int | None, typer.Option(parser=whole_number, help="The year (default: this year).")
+    ] = None,
     supply: SupplyOption = None,
 ) -> None:
     """Show energy (and peak power for electricity) per billed month; a chart on a terminal."""

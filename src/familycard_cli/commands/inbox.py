@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
+from .._args import whole_number
 from .._state import State
 
 app = typer.Typer(
@@ -45,7 +46,9 @@ def list_(
 @app.command()
 def read(
     ctx: typer.Context,
-    notification_id: Annotated[int, typer.Argument(help="The notification's id (inbox list).")],
+    notification_id: Annotated[
+        int, typer.Argument(parser=whole_number, help="The notification's id (inbox list).")
+    ],
 ) -> None:
     """Show a notification in full and mark it read."""
     state = State.of(ctx)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .._args import save_download
+from .._args import save_download, whole_number
 from .._state import State
 from .supplies import SupplyOption, chosen_supply
 
@@ -17,7 +17,9 @@ app = typer.Typer(help="Invoices since 2014, and their PDFs.", no_args_is_help=T
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    year: Annotated[int | None, typer.Option(help="Only invoices issued in this year.")] = None,
+    year: Annotated[
+        int | None, typer.Option(parser=whole_number, help="Only invoices issued in this year.")
+    ] = None,
     supply: SupplyOption = None,
 ) -> None:
     """List a supply point's invoices since 2014, newest first; PDF marks those with a document."""

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .._args import parse_day
+from .._args import parse_day, whole_number
 from .._state import State
 from .supplies import SupplyOption, chosen_supply
 
@@ -74,10 +74,14 @@ def list_(ctx: typer.Context, supply: SupplyOption = None) -> None:
 @app.command()
 def submit(
     ctx: typer.Context,
-    meter: Annotated[int, typer.Option(help="The meter reading: its whole digits.")],
+    meter: Annotated[
+        int, typer.Option(parser=whole_number, help="The meter reading: its whole digits.")
+    ],
     corrector: Annotated[
         int | None,
-        typer.Option(help="The volume corrector reading (gas meters that have one)."),
+        typer.Option(
+            parser=whole_number, help="The volume corrector reading (gas meters that have one)."
+        ),
     ] = None,
     supply: SupplyOption = None,
     on: Annotated[

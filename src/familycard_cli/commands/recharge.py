@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .._args import Interval, Timeout, Wait, exit_for_payment, wait_for_payment
+from .._args import Interval, Timeout, Wait, exit_for_payment, wait_for_payment, whole_number
 from .._state import State
 
 if TYPE_CHECKING:
@@ -19,11 +19,14 @@ app = typer.Typer(
 
 Tokens = Annotated[
     int | None,
-    typer.Option(help="Tokens to buy: a positive multiple of the portal's number (5)."),
+    typer.Option(
+        parser=whole_number, help="Tokens to buy: a positive multiple of the portal's number (5)."
+    ),
 ]
 TopUpTo = Annotated[
     int | None,
     typer.Option(
+        parser=whole_number,
         help="Instead of --tokens: buy the fewest tokens (a multiple of 5) that bring the "
         "balance to at least N; nothing when it is there already.",
     ),

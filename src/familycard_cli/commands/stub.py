@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from .._args import whole_number
 from .._state import State
 
 app = typer.Typer(
@@ -19,7 +20,9 @@ app = typer.Typer(
 def serve(
     ctx: typer.Context,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port; 0 picks a free one.")] = 8000,
+    port: Annotated[
+        int, typer.Option(parser=whole_number, help="Port; 0 picks a free one.")
+    ] = 8000,
     db: Annotated[str, typer.Option(help="SQLite file, or :memory:.")] = ":memory:",
     seed: Annotated[str | None, typer.Option(help="Load demo data: demo.")] = None,
     config: Annotated[
@@ -184,16 +187,24 @@ def faults(
     error_rate: Annotated[
         float | None, typer.Option(help="Fraction of requests answered 503.")
     ] = None,
-    latency_ms: Annotated[int | None, typer.Option(help="Delay added to each request.")] = None,
+    latency_ms: Annotated[
+        int | None, typer.Option(parser=whole_number, help="Delay added to each request.")
+    ] = None,
     drop_rate: Annotated[
         float | None, typer.Option(help="Fraction of changes whose response is dropped.")
     ] = None,
-    fail_next: Annotated[int | None, typer.Option(help="Answer the next N requests 503.")] = None,
+    fail_next: Annotated[
+        int | None, typer.Option(parser=whole_number, help="Answer the next N requests 503.")
+    ] = None,
     drop_next: Annotated[
-        int | None, typer.Option(help="Drop the responses of the next N changes (committed).")
+        int | None,
+        typer.Option(
+            parser=whole_number, help="Drop the responses of the next N changes (committed)."
+        ),
     ] = None,
     retry_after: Annotated[
-        int | None, typer.Option(help="Retry-After seconds sent with injected 503s.")
+        int | None,
+        typer.Option(parser=whole_number, help="Retry-After seconds sent with injected 503s."),
     ] = None,
     clear: Annotated[bool, typer.Option("--clear", help="Remove every fault.")] = False,
 ) -> None:

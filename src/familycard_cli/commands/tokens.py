@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
+from .._args import whole_number
 from .._exit import EXIT, report_error
 from .._state import State
 
@@ -28,6 +29,7 @@ def balance(
     below: Annotated[
         int | None,
         typer.Option(
+            parser=whole_number,
             help="Exit 4 (and say so on stderr) when any balance is under N tokens.",
         ),
     ] = None,
