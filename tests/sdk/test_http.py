@@ -1,14 +1,13 @@
 """The HTTP seam (`familycard._http.HttpCore`): retries, backoff, keys, error mapping.
 
 Every test runs against respx, never the network, and never really sleeps: the
-autouse `sleeps` fixture records the delays tenacity asks for instead.
+autouse `sleeps` fixture (tests/sdk/conftest.py) records the delays tenacity asks for
+instead.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -17,7 +16,6 @@ from typing import Any
 import httpx
 import pytest
 import respx
-import tenacity
 
 import familycard
 from familycard import _constants as C
@@ -36,29 +34,6 @@ def fail(status: int, code: str = "boom", **headers: str) -> httpx.Response:
 
 
 OK = httpx.Response(200, json={"ok": True})
-
-
-@pytest.fixture(autouse=True)
-def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """The delays waited between attempts, recorded instead of slept.
-
-    `Retrying(sleep=tenacity.nap.sleep)` binds the function as a default argument at
-    import, so patching `tenacity.nap.sleep` would change nothing; the function
-    itself calls `time.sleep` through the `time` module, which is what is patched
-    here (for this thread only).
-    """
-    waited: list[float] = []
-    real_sleep = time.sleep
-    test_thread = threading.get_ident()
-
-    def record(seconds: float) -> None:
-        if threading.get_ident() == test_thread:
-            waited.append(seconds)
-        else:
-            real_sleep(seconds)
-
-    monkeypatch.setattr(tenacity.nap.time, "sleep", record)
-    return waited
 
 
 @pytest.fixture

@@ -6,11 +6,12 @@ the stub refuses them too, with the same codes and nothing stored.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
+from stub_support import Relogin
 
 import familycard
 from familycard.identifiers import sample_vat_number
@@ -31,22 +32,6 @@ ROWS = [
     }
     for point, kind, corrector in ((POD, "electricity", "no"), (PDR, "gas", "yes"))
 ]
-
-
-class Relogin(httpx.Auth):
-    """The customer's bearer token, logging in again when the clock outran the session."""
-
-    def __init__(self, login: Callable[[], str]) -> None:
-        self.login = login
-        self.token = login()
-
-    def auth_flow(self, request: httpx.Request) -> Iterator[httpx.Request]:
-        request.headers["Authorization"] = f"Bearer {self.token}"
-        response = yield request
-        if response.status_code == 401:
-            self.token = self.login()
-            request.headers["Authorization"] = f"Bearer {self.token}"
-            yield request
 
 
 @pytest.fixture
