@@ -181,23 +181,33 @@ def _calendars_server(tmp_path_factory) -> Iterator[StubServer]:
         yield server
 
 
+def _emptied(server: StubServer) -> Iterator[SimpleNamespace]:
+    """A second stub, emptied for the test: its control API and its tenants' URLs."""
+    control = StubControl(server.url)
+    control.reset()
+    yield SimpleNamespace(control=control, portal_url=server.portal_url)
+    control.close()
+
+
+def _cli_on(cli: Any, other: SimpleNamespace) -> Any:
+    """The `cli` fixture aimed at a second stub's tenants."""
+
+    def call(*args: str, tenant: str, env: dict[str, str] | None = None, **kwargs: Any):
+        portal = {"FAMILYCARD_PORTAL": other.portal_url(tenant)}
+        return cli(*args, tenant=tenant, env={**(env or {}), **portal}, **kwargs)
+
+    return call
+
+
 @pytest.fixture
 def calendars(_calendars_server) -> Iterator[SimpleNamespace]:
-    control = StubControl(_calendars_server.url)
-    control.reset()
-    yield SimpleNamespace(control=control, portal_url=_calendars_server.portal_url)
-    control.close()
+    yield from _emptied(_calendars_server)
 
 
 @pytest.fixture
 def calendar_cli(cli, calendars):
     """The CLI against the stub of copied calendars."""
-
-    def call(*args: str, tenant: str, env: dict[str, str] | None = None, **kwargs: Any):
-        portal = {"FAMILYCARD_PORTAL": calendars.portal_url(tenant)}
-        return cli(*args, tenant=tenant, env={**(env or {}), **portal}, **kwargs)
-
-    return call
+    return _cli_on(cli, calendars)
 
 
 def test_r3_9_a_monday_after_a_moved_working_saturday_has_the_saturday_as_deadline(
@@ -320,21 +330,13 @@ def _providers_server(tmp_path_factory) -> Iterator[StubServer]:
 
 @pytest.fixture
 def providers(_providers_server) -> Iterator[SimpleNamespace]:
-    control = StubControl(_providers_server.url)
-    control.reset()
-    yield SimpleNamespace(control=control, portal_url=_providers_server.portal_url)
-    control.close()
+    yield from _emptied(_providers_server)
 
 
 @pytest.fixture
 def provider_cli(cli, providers):
     """The CLI against the providers' stub."""
-
-    def call(*args: str, tenant: str, env: dict[str, str] | None = None, **kwargs: Any):
-        portal = {"FAMILYCARD_PORTAL": providers.portal_url(tenant)}
-        return cli(*args, tenant=tenant, env={**(env or {}), **portal}, **kwargs)
-
-    return call
+    return _cli_on(cli, providers)
 
 
 @pytest.mark.parametrize(("tenant", "cutoff"), list(CUTOFFS.items()))
