@@ -11,11 +11,10 @@ import ast
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import get_args
 
 import pytest
 
-from familycard.models.portal import PortalKind
+from familycard.kinds import PortalKind
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES_PAGE = ROOT / "docs" / "rules.md"
@@ -132,7 +131,7 @@ def test_every_cited_rule_is_on_the_rules_page(
 
 def test_the_page_lists_every_rule_of_the_five_portal_kinds() -> None:
     listed = page_rules()
-    assert tuple(RULES_PER_KIND) == get_args(PortalKind), "a portal kind was added or renamed"
+    assert tuple(RULES_PER_KIND) == tuple(PortalKind), "a portal kind was added or renamed"
     expected = [f"X{n}" for n in range(1, CROSS_CUTTING + 1)] + [
         f"R{kind}.{n}"
         for kind, count in enumerate(RULES_PER_KIND.values(), start=1)
@@ -146,8 +145,8 @@ def test_the_page_lists_every_rule_of_the_five_portal_kinds() -> None:
 def test_each_portal_kind_has_its_section_in_order() -> None:
     text = RULES_PAGE.read_text(encoding="utf-8")
     headings = re.findall(r"^## P(\d) `([a-z]+)`", text, flags=re.MULTILINE)
-    assert headings == [(str(n), kind) for n, kind in enumerate(get_args(PortalKind), start=1)]
-    for n, kind in enumerate(get_args(PortalKind), start=1):
+    assert headings == [(str(n), kind) for n, kind in enumerate(tuple(PortalKind), start=1)]
+    for n, kind in enumerate(tuple(PortalKind), start=1):
         section = text.split(f"## P{n} `{kind}`", 1)[1].split("\n## ", 1)[0]
         assert set(re.findall(r"\*\*(R\d+)\.\d+\*\*", section)) == {f"R{n}"}, kind
 

@@ -5,12 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
+from ..kinds import PortalKind
 from ._base import Currency, WireModel
 
 __all__ = ["DayKind", "PortalDay", "PortalInfo", "PortalKind"]
-
-PortalKind = Literal["citycard", "entranext", "etelka", "pagoinrete", "utility"]
-
 
 class PortalInfo(WireModel):
     """The kind, policy and features of one portal (one tenant of the stub)."""
