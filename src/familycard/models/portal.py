@@ -10,6 +10,7 @@ from ._base import Currency, WireModel
 
 __all__ = ["DayKind", "PortalDay", "PortalInfo", "PortalKind"]
 
+
 class PortalInfo(WireModel):
     """The kind, policy and features of one portal (one tenant of the stub)."""
 
