@@ -32,6 +32,7 @@ from familycard.rules.accounts import (
     check_registration,
 )
 from familycard.rules.links import link_url
+from familycard.rules.policy import has_passed
 
 from .. import security
 from ..state import Portal, iso
@@ -74,7 +75,8 @@ def _purge_expired_registrations(portal: Portal) -> None:
     """A registration not activated in time is deleted and must start over (R3.2)."""
     portal.store.execute(
         "DELETE FROM accounts WHERE tenant = ? AND status != 'active' "
-        "AND expires_at IS NOT NULL AND expires_at < ?",
+        # has_passed(now, expires_at), in SQL: the expiry instant itself is late.
+        "AND expires_at IS NOT NULL AND expires_at <= ?",
         (portal.tenant.slug, iso(portal.now())),
     )
 
@@ -459,7 +461,7 @@ def activate(portal: Portal, token: str) -> Ack:
     """Follow an activation (etelka) or e-mail verification (entranext, pagoinrete) link."""
     link = _take_link(portal, token, ("activation", "verification"))
     account = portal.store.one("SELECT * FROM accounts WHERE id = ?", (link["account_id"],))
-    expired = portal.now() > _when(link["expires_at"])  # type: ignore[operator]
+    expired = has_passed(portal.now(), _when(link["expires_at"]))  # type: ignore[arg-type]
     if account is None or expired:
         # The registration is deleted once its link expires (R3.2); the link stays to say so.
         if account is not None:
@@ -697,7 +699,7 @@ def _send_new_password(portal: Portal, account: sqlite3.Row, *, temporary: bool)
 def reset_password(portal: Portal, token: str) -> Ack:
     """Follow a password-reset link: a new password, to be changed at the next login (R3.5)."""
     link = _take_link(portal, token, ("password_reset",))
-    if portal.now() > _when(link["expires_at"]):  # type: ignore[operator]
+    if has_passed(portal.now(), _when(link["expires_at"])):  # type: ignore[arg-type]
         raise RuleViolation("the link expired; ask for a new password again", code="link_expired")
     portal.store.execute(
         "UPDATE links SET used_at = ? WHERE token_hash = ?", (iso(portal.now()), link["token_hash"])

@@ -46,7 +46,6 @@ from familycard.rules.meals import (
     cancellation_deadline,
     check_payment_choice,
     check_removal,
-    deadline_passed,
     meals_offered,
     month_days,
     month_of,
@@ -56,6 +55,7 @@ from familycard.rules.meals import (
     plan_cancellation,
     plan_order,
 )
+from familycard.rules.policy import has_passed
 from familycard.rules.tokens import parse_month
 
 from ..state import Portal, iso
@@ -85,10 +85,6 @@ PURPOSE = "meal_order"
 
 def _zone(portal: Portal) -> ZoneInfo:
     return ZoneInfo(portal.tenant.timezone)
-
-
-def _today(portal: Portal) -> date:
-    return portal.now().astimezone(_zone(portal)).date()
 
 
 def _deadline(portal: Portal, day: date) -> datetime:
@@ -150,7 +146,7 @@ def _days(
         for d in days:
             offered = meals_offered(policy, member.age_group, d, national)
             deadline = _deadline(portal, d) if offered else None
-            locked = deadline is not None and deadline_passed(now, deadline)
+            locked = deadline is not None and has_passed(now, deadline)
             result[d] = CalendarDay(
                 day=d,
                 weekday=WEEKDAYS[d.weekday()],
@@ -172,7 +168,7 @@ def calendar(
     payments.expire_due(portal)
     who = etelka.resolve(portal, account, member)
     now = portal.now()
-    chosen = month_of(parse_month(month)[0]) if month else month_of(_today(portal))
+    chosen = month_of(parse_month(month)[0]) if month else month_of(portal.today())
     days = _days(portal, who, [chosen], now)
     return MealCalendar(
         member=etelka.member_model(portal, who),
@@ -195,7 +191,7 @@ def order(portal: Portal, account: sqlite3.Row, request: OrderRequest) -> OrderR
     model = etelka.member_model(portal, who)
     days = _days(portal, who, order_months(request), portal.now())
     plan = plan_order(
-        request, model, days, order_until=order_until(_today(portal), portal.tenant.policy)
+        request, model, days, order_until=order_until(portal.today(), portal.tenant.policy)
     )
     now = iso(portal.now())
     replaced = []
@@ -271,7 +267,7 @@ def orders(
     portal.require("meals")
     payments.expire_due(portal)
     who = etelka.resolve(portal, account, member)
-    first, last = parse_month(month or month_of(_today(portal)))
+    first, last = parse_month(month or month_of(portal.today()))
     return [_order(r) for r in _rows(portal, who.id, first, last)]
 
 
@@ -306,7 +302,7 @@ def _prepare(
     first, last = parse_month(month)
     now = portal.now()
     drafts = [r for r in _rows(portal, who.id, first, last) if r["status"] == "draft"]
-    open_rows = [r for r in drafts if not deadline_passed(now, _deadline(portal, _day(r)))]
+    open_rows = [r for r in drafts if not has_passed(now, _deadline(portal, _day(r)))]
     expired = sorted({_day(r) for r in drafts if r not in open_rows})
     if not open_rows:
         extra = (
@@ -633,11 +629,11 @@ def cancellable(
         rows = portal.store.all(
             "SELECT DISTINCT day FROM meal_orders WHERE tenant = ? AND member_id = ? "
             "AND status = 'final' AND day >= ? ORDER BY day",
-            (portal.tenant.slug, who.id, _today(portal).isoformat()),
+            (portal.tenant.slug, who.id, portal.today().isoformat()),
         )
         for r in rows:
             d = date.fromisoformat(r["day"])
-            if not deadline_passed(now, _deadline(portal, d)):
+            if not has_passed(now, _deadline(portal, d)):
                 chosen = month_of(d)
                 break
     found: list[CancellableDay] = []
@@ -862,7 +858,7 @@ def seed_demo(portal: Portal) -> None:
     now = portal.now()
     first = everyone[0]
     model = etelka.member_model(portal, first)
-    today = _today(portal)
+    today = portal.today()
     months = [month_of(today), month_of(today.replace(day=28) + timedelta(days=7))]
     days = _days(portal, first, months, now)
     open_days = [c.day for c in days.values() if c.meals_offered and not c.locked][:20]

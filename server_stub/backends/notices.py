@@ -70,11 +70,6 @@ PURPOSE = "notices"
 # Helpers ---------------------------------------------------------------------------
 
 
-def _today(portal: Portal) -> date:
-    """The portal's calendar day, from the stub clock."""
-    return portal.now().astimezone(ZoneInfo(portal.tenant.timezone)).date()
-
-
 def _currency(portal: Portal) -> Currency:
     return cast(Currency, portal.tenant.currency)
 
@@ -91,7 +86,7 @@ def _visible(portal: Portal, account: sqlite3.Row) -> tuple[str, list[Any]]:
 
 def notice_model(portal: Portal, row: sqlite3.Row) -> Notice:
     """The wire model of a notice row; its status is computed on the stub clock."""
-    today = _today(portal)
+    today = portal.today()
     amount = Money.of(Decimal(row["amount"]), row["currency"])
     due_on = date.fromisoformat(row["due_on"])
     expires_on = date.fromisoformat(row["expires_on"]) if row["expires_on"] else None
@@ -542,7 +537,7 @@ def meals_consumed(
     portal: Portal, account: sqlite3.Row, *, month: str | None, member: str | None
 ) -> list[ConsumedMeal]:
     """The meals the family's children consumed in a month (default: the portal's current)."""
-    first, last = parse_month(month or _today(portal).strftime("%Y-%m"))
+    first, last = parse_month(month or portal.today().strftime("%Y-%m"))
     members = accounts.members(portal, account)
     if member is not None:
         wanted = member.strip().upper()
@@ -606,7 +601,7 @@ def seed_demo(portal: Portal) -> None:
     """
     if "notices" not in portal.tenant.features:
         return
-    today = _today(portal)
+    today = portal.today()
     if portal.tenant.kind == "entranext":
         number = SEED_NOTICE["number"]
         _insert_notice(

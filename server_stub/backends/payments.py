@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from familycard import InvalidInput, Money, NotFound, PortalUnavailable, RuleViolation
 from familycard.models.payments import Payment
 from familycard.rules.calendar import school_year_bounds, school_year_of
+from familycard.rules.policy import has_passed
 
 from ..pdf import render_pdf
 from ..state import Portal, StubState, iso
@@ -123,7 +124,8 @@ def expire_due(portal: Portal) -> None:
     """Unpaid checkouts past their time expire, and their areas release what they held."""
     due = portal.store.all(
         "SELECT * FROM payments WHERE tenant = ? AND status = 'awaiting_payment' "
-        "AND expires_at < ?",
+        # has_passed(now, expires_at), in SQL: the expiry instant itself is late.
+        "AND expires_at <= ?",
         (portal.tenant.slug, iso(portal.now())),
     )
     for row in due:
@@ -187,9 +189,11 @@ def _receipt_status(portal: Portal, row: sqlite3.Row) -> str:
     now = portal.now()
     ttl_days = portal.tenant.policy.get("receipt_ttl_days")
     completed = datetime.fromisoformat(row["completed_at"])
-    if ttl_days is not None and now > completed + timedelta(days=int(ttl_days)):
+    if ttl_days is not None and has_passed(now, completed + timedelta(days=int(ttl_days))):
         return "expired"
-    return "ready" if now >= datetime.fromisoformat(row["receipt_ready_at"]) else "waiting"
+    return (
+        "ready" if has_passed(now, datetime.fromisoformat(row["receipt_ready_at"])) else "waiting"
+    )
 
 
 def checkout_url(portal: Portal, payment_id: str) -> str:

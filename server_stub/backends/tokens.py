@@ -64,10 +64,6 @@ PURPOSE = "recharge"
 # Who and what -------------------------------------------------------------------------
 
 
-def _today(portal: Portal) -> date:
-    return portal.now().astimezone(ZoneInfo(portal.tenant.timezone)).date()
-
-
 def _enrolments(portal: Portal, member: str) -> list[sqlite3.Row]:
     """The services a child is enrolled in, oldest first."""
     return portal.store.all(
@@ -293,7 +289,7 @@ def record_attendance(portal: Portal, request: AttendanceRequest) -> AttendanceR
     service = check_service(request.service, portal.tenant.policy)
     if not any(r["service"] == service for r in _enrolments(portal, member)):
         raise RuleViolation(f"the child {member} is not enrolled in {service}", code="not_enrolled")
-    today = _today(portal)
+    today = portal.today()
     if request.month is not None:
         if request.days:
             raise InvalidInput("give days or a month, not both", code="days_or_month")
@@ -576,7 +572,7 @@ def seed_demo(portal: Portal) -> None:
     """A term of attendance for every enrolled child and service, and a paid recharge first."""
     if "tokens" not in portal.tenant.features:
         return
-    term = _demo_term(_today(portal), portal.calendar)
+    term = _demo_term(portal.today(), portal.calendar)
     zone = ZoneInfo(portal.tenant.timezone)
     paid_at = datetime.combine(term[0], datetime.min.time(), zone).replace(hour=8)
     enrolments = portal.store.all(

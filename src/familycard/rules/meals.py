@@ -54,6 +54,7 @@ from ..models.meals import (
 )
 from .bounds import MAX_AMOUNT_MINOR_UNITS, excerpt
 from .calendar import WorkingCalendar
+from .policy import config_money, has_passed
 from .tokens import parse_month
 
 __all__ = [
@@ -76,7 +77,6 @@ __all__ = [
     "check_payment_choice",
     "check_refund",
     "check_removal",
-    "deadline_passed",
     "fold",
     "is_served",
     "matches_search",
@@ -159,11 +159,6 @@ def cancellation_deadline(
     return datetime.combine(day, cutoff, tzinfo=ZoneInfo(tz))
 
 
-def deadline_passed(now: datetime, deadline: datetime) -> bool:
-    """Whether `now` is at or after the deadline (the cut-off instant itself is late)."""
-    return now >= deadline
-
-
 def _when(deadline: datetime) -> str:
     return f"{deadline:%A %Y-%m-%d %H:%M} ({deadline.tzinfo})"
 
@@ -172,7 +167,7 @@ def _refuse_after(
     meal_day: date, now: datetime, deadline: datetime, message: str, code: str
 ) -> None:
     """A `RuleViolation` with `code` once `deadline` has come for `meal_day`."""
-    if deadline_passed(now, deadline):
+    if has_passed(now, deadline):
         raise RuleViolation(
             message,
             code=code,
@@ -213,15 +208,6 @@ def check_order_deadline(
 
 
 # The offer (R3.10) ----------------------------------------------------------------------------
-
-
-def _money(raw: Any, currency: Currency, what: str) -> Money:
-    if isinstance(raw, float) or raw is None:
-        raise ValueError(f"the policy's {what} must be a decimal string such as '620'")
-    try:
-        return Money.of(Decimal(str(raw)), currency)
-    except InvalidOperation:
-        raise ValueError(f"the policy's {what} is not a decimal: {raw!r}") from None
 
 
 def is_served(day: date, calendar: WorkingCalendar) -> bool:
@@ -270,8 +256,8 @@ def offer_for(
                 meal=meal,
                 places=list(places.get(meal, [institution])),
                 menus=["A", "B"] if meal in choice else [],
-                price=_money(prices.get(meal), currency, f"meal price of {age_group} {meal}"),
-                subsidy=_money(subsidies.get(meal, "0"), currency, f"subsidy of {meal}"),
+                price=config_money(prices.get(meal), currency, f"meal price of {age_group} {meal}"),
+                subsidy=config_money(subsidies.get(meal, "0"), currency, f"subsidy of {meal}"),
             )
             for meal in MEAL_TYPES
             if meal in meals
@@ -955,8 +941,8 @@ def price_list_lines(policy: Mapping[str, Any], currency: Currency) -> list[str]
         for meal in MEAL_TYPES:
             if meal not in prices[group]:
                 continue
-            price = _money(prices[group][meal], currency, f"meal price of {group} {meal}")
-            subsidy = _money(
+            price = config_money(prices[group][meal], currency, f"meal price of {group} {meal}")
+            subsidy = config_money(
                 subsidies.get(group, {}).get(meal, "0"), currency, f"subsidy of {meal}"
             )
             payable = Money.of(max(price.value - subsidy.value, Decimal(0)), currency)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol, TypeVar
 
 from .._errors import InvalidInput, RuleViolation
 from ..models._base import Currency, Money
 from .bounds import MAX_INTEGER, excerpt
 from .calendar import check_day_in_range, parse_month
+from .policy import policy_money
 
 __all__ = [
     "DEFAULT_MAX_TOKENS_PER_RECHARGE",
@@ -56,13 +56,7 @@ def max_tokens_per_recharge(policy: Mapping[str, Any]) -> int:
 
 def token_price(policy: Mapping[str, Any], currency: Currency) -> Money:
     """The price of one token (`token_price`, a decimal string such as "4.50")."""
-    raw = policy.get("token_price")
-    if isinstance(raw, float) or raw is None:
-        raise ValueError("the policy's token_price must be a decimal string such as '4.50'")
-    try:
-        return Money.of(Decimal(str(raw)), currency)
-    except InvalidOperation:
-        raise ValueError(f"the policy's token_price is not a decimal: {raw!r}") from None
+    return policy_money(policy, "token_price", currency)
 
 
 def check_service(service: str, policy: Mapping[str, Any]) -> str:
