@@ -528,7 +528,7 @@ def login(portal: Portal, username: str, password: str, pin: str | None, remembe
         raise failed
     now = portal.now()
     locked_until = _when(account["locked_until"])
-    if locked_until is not None and now < locked_until:
+    if locked_until is not None and not has_passed(now, locked_until):
         raise AuthenticationFailed(
             f"too many failed logins: the account is locked until {locked_until.isoformat()}",
             code="account_locked",

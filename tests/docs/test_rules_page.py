@@ -145,8 +145,8 @@ def test_the_page_lists_every_rule_of_the_five_portal_kinds() -> None:
 def test_each_portal_kind_has_its_section_in_order() -> None:
     text = RULES_PAGE.read_text(encoding="utf-8")
     headings = re.findall(r"^## P(\d) `([a-z]+)`", text, flags=re.MULTILINE)
-    assert headings == [(str(n), kind) for n, kind in enumerate(tuple(PortalKind), start=1)]
-    for n, kind in enumerate(tuple(PortalKind), start=1):
+    assert headings == [(str(n), kind) for n, kind in enumerate(PortalKind, start=1)]
+    for n, kind in enumerate(PortalKind, start=1):
         section = text.split(f"## P{n} `{kind}`", 1)[1].split("\n## ", 1)[0]
         assert set(re.findall(r"\*\*(R\d+)\.\d+\*\*", section)) == {f"R{n}"}, kind
 

@@ -1,8 +1,9 @@
 """Reading a portal's policy numbers and the one rule of when an instant is late.
 
 Every area reads its prices from the tenant's `policy` through `policy_money`, and
-every expiry (a meal deadline, a link, a checkout, a receipt's availability) is
-decided by `has_passed`: the instant itself counts as passed.
+every instant to be reached (a meal deadline, a link's or a checkout's expiry, a
+receipt's availability, a login lock's end, a reading's acquisition) is decided by
+`has_passed`: the instant itself counts as passed.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ def has_passed(now: datetime, deadline: datetime) -> bool:
 
     The one answer to "is it too late": a meal's cancellation deadline (R3.9), a
     confirmation or activation link's expiry (R3.2), a checkout's expiry (X4), the
-    instant a receipt becomes available.  A request must arrive strictly before.
+    instant a receipt becomes available, the end of a login lock, a meter reading's
+    acquisition.  A request must arrive strictly before.
     """
     return now >= deadline

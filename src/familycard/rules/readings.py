@@ -39,6 +39,7 @@ from ..models.utility import (
     ReadingWindow,
     SupplyPoint,
 )
+from .policy import has_passed
 
 __all__ = [
     "DEFAULT_ACQUISITION_MINUTES",
@@ -318,7 +319,7 @@ def acquisition_time(submitted_at: datetime, every_minutes: int) -> datetime:
 
 def reading_status(acquired_at: datetime, now: datetime) -> ReadingStatus:
     """`acquired` once the acquisition time has come, else `pending`."""
-    return "acquired" if now >= acquired_at else "pending"
+    return "acquired" if has_passed(now, acquired_at) else "pending"
 
 
 def find_reading(readings: Sequence[MeterReading], reading_date: date) -> MeterReading:
